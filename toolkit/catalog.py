@@ -1,0 +1,254 @@
+"""The catalog: every spec version the project knows, as data (`specs/catalog.json`), plus surface facts.
+
+Ids are `FAMILY@VERSION`; a bare version (`2024-10-21`, `v1`) names the Azure OpenAI spec of that version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import CatalogError
+from .resources import catalog_path
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a file comes from: repository, commit (or branch for unpinned entries), path, raw URL."""
+
+    repo: str
+    path: str
+    url: str
+    commit: str | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file that travels with a spec (its examples), pinned like the spec itself."""
+
+    file: str
+    sha256: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    id: str
+    family: str
+    version: str
+    status: str  # "ga" | "preview"
+    surface: str  # "dated" | "v1"
+    openapi: str
+    released: str
+    pinned: bool
+    source: Source
+    file: str | None = None  # path in the mirror layout (family/version/name)
+    sha256: str | None = None
+    bytes: int | None = None
+    fidelity: str | None = None
+    title: str | None = None
+    variant_of: str | None = None
+    aliases: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    upstream: dict[str, str] | None = None
+    notes: str | None = None
+
+    @property
+    def filename(self) -> str:
+        return Path(self.file or self.source.path).name
+
+    @property
+    def api_version(self) -> str | None:
+        """The `api-version` query value of a dated spec (its version without any vendor suffix)."""
+        if self.surface != "dated":
+            return None
+        return self.version.split("_", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return _entry_dict(self)
+
+
+@dataclass(frozen=True)
+class PreviewHeader:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class V1Feature:
+    """The status of one v1 path and how a client opts into it when it is a preview."""
+
+    path: str
+    status: str
+    opt_in: str | None  # "header" | "path" | None
+    header: PreviewHeader | None = None
+
+
+@dataclass
+class Catalog:
+    entries: list[CatalogEntry]
+    surfaces: dict[str, Any]
+    bare_version_families: tuple[str, ...]
+    path: Path | None = None
+    _by_id: dict[str, CatalogEntry] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {e.id: e for e in self.entries}
+
+    # -- lookups
+    def __iter__(self) -> Iterator[CatalogEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def families(self) -> list[str]:
+        return sorted({e.family for e in self.entries})
+
+    def get(self, ident: str) -> CatalogEntry:
+        """An entry by id, alias or bare version; CatalogError names close matches when there is none."""
+        if ident in self._by_id:
+            return self._by_id[ident]
+        if "@" not in ident:
+            for entry in self.entries:
+                if ident in entry.aliases:
+                    return entry
+            for family in self.bare_version_families:
+                match = self._by_id.get(f"{family}@{ident}")
+                if match:
+                    return match
+        close = [e.id for e in self.entries if ident.split("@")[-1] in e.id][:5]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; run 'aoai-spec catalog' to list the ids"
+        raise CatalogError(f"unknown catalog id {ident!r}{hint}")
+
+    def looks_like_id(self, text: str) -> bool:
+        if text in self._by_id or "@" in text:
+            return True
+        return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}(-preview)?|v1", text)) or any(text in e.aliases for e in self.entries)
+
+    def history(self, family: str, *, pinned_only: bool = True) -> list[CatalogEntry]:
+        """A family's versions in release order, without format twins (the `+yaml` copies)."""
+        rows = [e for e in self.entries if e.family == family and not e.variant_of and (e.pinned or not pinned_only)]
+        return sorted(rows, key=lambda e: (e.released, e.version))
+
+    # -- surface facts
+    @cached_property
+    def v1_features(self) -> dict[str, V1Feature]:
+        v1 = self.surfaces.get("v1", {})
+        rows = {}
+        for path, fact in v1.get("paths", {}).items():
+            header = fact.get("header")
+            rows[path] = V1Feature(
+                path=path,
+                status=fact["status"],
+                opt_in=fact.get("opt_in"),
+                header=PreviewHeader(header["name"], header["value"]) if header else None,
+            )
+        return rows
+
+    def v1_feature(self, path: str) -> V1Feature:
+        """Status of a v1 path (with or without the `/openai/v1` prefix), by the catalog's table or its rules."""
+        v1 = self.surfaces.get("v1", {})
+        prefix = v1.get("path_prefix", "/openai/v1")
+        short = path[len(prefix):] if path.startswith(prefix + "/") else path
+        if short in self.v1_features:
+            return self.v1_features[short]
+        for rule in v1.get("preview_headers", []):
+            if ("path_prefix" in rule and (short == rule["path_prefix"] or short.startswith(rule["path_prefix"] + "/"))) or (
+                rule.get("path_pattern") == short
+            ):
+                return V1Feature(short, "preview", "header", PreviewHeader(rule["name"], rule["value"]))
+        segment = v1.get("preview_path_segment", "alpha")
+        if f"/{segment}/" in short + "/":
+            return V1Feature(short, "preview", "path")
+        return V1Feature(short, "ga", None)
+
+    def preview_header(self, path: str) -> PreviewHeader | None:
+        return self.v1_feature(path).header
+
+    @property
+    def v1_base_urls(self) -> list[str]:
+        return list(self.surfaces.get("v1", {}).get("base_urls", []))
+
+
+def _source(raw: dict[str, Any]) -> Source:
+    return Source(repo=raw["repo"], path=raw["path"], url=raw["url"], commit=raw.get("commit"), ref=raw.get("ref"))
+
+
+def _entry(raw: dict[str, Any]) -> CatalogEntry:
+    try:
+        return CatalogEntry(
+            id=raw["id"],
+            family=raw["family"],
+            version=raw["version"],
+            status=raw["status"],
+            surface=raw["surface"],
+            openapi=raw["openapi"],
+            released=raw["released"],
+            pinned=bool(raw["pinned"]),
+            source=_source(raw["source"]),
+            file=raw.get("file"),
+            sha256=raw.get("sha256"),
+            bytes=raw.get("bytes"),
+            fidelity=raw.get("fidelity"),
+            title=raw.get("title"),
+            variant_of=raw.get("variant_of"),
+            aliases=tuple(raw.get("aliases", ())),
+            attachments=tuple(
+                Attachment(file=a["file"], sha256=a["sha256"], source=_source(a["source"])) for a in raw.get("attachments", ())
+            ),
+            upstream=raw.get("upstream"),
+            notes=raw.get("notes"),
+        )
+    except (KeyError, TypeError) as exc:
+        raise CatalogError(f"catalog entry {raw.get('id', '?')!r} is missing field {exc}") from None
+
+
+def _entry_dict(entry: CatalogEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "family": entry.family,
+        "version": entry.version,
+        "status": entry.status,
+        "surface": entry.surface,
+        "openapi": entry.openapi,
+        "released": entry.released,
+        "pinned": entry.pinned,
+        "sha256": entry.sha256,
+        "source": {
+            "repo": entry.source.repo,
+            "commit": entry.source.commit,
+            "ref": entry.source.ref,
+            "path": entry.source.path,
+            "url": entry.source.url,
+        },
+        "file": entry.file,
+        "fidelity": entry.fidelity,
+        "variant_of": entry.variant_of,
+        "aliases": list(entry.aliases),
+    }
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """Read the catalog: an explicit path, else `AOAI_SPEC_CATALOG`, else the project's `specs/catalog.json`."""
+    chosen = Path(path or os.environ.get("AOAI_SPEC_CATALOG") or catalog_path())
+    try:
+        raw = json.loads(chosen.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CatalogError(f"{chosen}: cannot read catalog: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{chosen}: malformed catalog JSON: {exc.msg} (line {exc.lineno})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
+        raise CatalogError(f"{chosen}: a catalog is an object with an 'entries' list")
+    return Catalog(
+        entries=[_entry(e) for e in raw["entries"]],
+        surfaces=raw.get("surfaces", {}),
+        bare_version_families=tuple(raw.get("bare_version_families", ("azure-openai-inference", "azure-openai-v1"))),
+        path=chosen,
+    )

@@ -1,0 +1,45 @@
+"""One exception hierarchy for every problem a user can cause.
+
+The CLI turns any `AoaiSpecError` into exit code 2 and one line on stderr; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+
+class AoaiSpecError(Exception):
+    """A problem with the user's input or environment that the user can act on."""
+
+
+class SpecLoadError(AoaiSpecError):
+    """A spec file could not be read, parsed or resolved."""
+
+    def __init__(self, file: object, message: str, pointer: str | None = None) -> None:
+        self.file = str(file)
+        self.message = message
+        self.pointer = pointer
+        where = f" at {pointer}" if pointer else ""
+        super().__init__(f"{self.file}: {message}{where}")
+
+
+class RefError(SpecLoadError):
+    """A `$ref` that is dangling, escapes the spec's folder, or is remote without permission."""
+
+
+class LimitExceeded(SpecLoadError):
+    """The document is larger, deeper or more aliased than the configured limits allow."""
+
+
+class CatalogError(AoaiSpecError):
+    """An unknown catalog id, or a catalog file that is not well formed."""
+
+
+class StoreError(AoaiSpecError):
+    """Pulling a spec into the store failed; the store is left as it was."""
+
+
+class IntegrityError(StoreError):
+    """A pulled file does not have the sha256 the catalog pins."""
+
+
+class FetchError(StoreError):
+    """A network or mirror read failed."""

@@ -1,0 +1,479 @@
+"""Safe loading of OpenAPI documents: parse, check limits, bundle external `$ref`s.
+
+Everything downstream (model, diff, downgrade, apim, contract, mock) receives one self-contained document with
+only internal `#/...` references, so no later layer ever touches the file system or the network.
+
+Why hand-written parts: PyYAML refuses the duplicate anchors found in real upstream files, resolves YAML 1.1
+timestamps (turning `2024-10-21` into a date) and expands alias bombs silently; `referencing` resolves refs but
+does not confine them to a folder, does not bundle, and would fetch remote documents. The parsing itself is
+still libyaml (C) and the stdlib JSON decoder.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import warnings as _warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urljoin, urlparse
+
+import yaml
+
+from . import pointer as jp
+from .errors import LimitExceeded, RefError, SpecLoadError
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds that keep a hostile document from exhausting time or memory."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 400
+    max_nodes: int = 10_000_000
+    max_files: int = 1_000
+
+
+@dataclass(frozen=True)
+class LoadWarning:
+    """Something odd but survivable about the input, kept so `validate` and reports can show it."""
+
+    id: str
+    file: str
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.message} at {self.pointer}"
+
+
+@dataclass
+class LoadedDocument:
+    """A parsed, bundled document and what the loader noticed on the way."""
+
+    path: Path
+    document: dict[str, Any]
+    format: str
+    warnings: list[LoadWarning] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------------- parsing
+
+
+class _Yaml12Resolvers:
+    """YAML 1.2 core-schema scalars: no timestamps, only true/false as booleans."""
+
+    @staticmethod
+    def install(loader_cls: type) -> None:
+        resolvers = {}
+        for first, entries in loader_cls.yaml_implicit_resolvers.items():
+            kept = [(tag, rx) for tag, rx in entries if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+            if kept:
+                resolvers[first] = kept
+        loader_cls.yaml_implicit_resolvers = resolvers
+        loader_cls.add_implicit_resolver(
+            "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+        )
+
+
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+    """Mappings with string keys (`200:` becomes "200") where a repeated key keeps the later value, noted."""
+    loader.flatten_mapping(node)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, bool):
+            key = "true" if key else "false"
+        elif key is None:
+            key = "null"
+        elif isinstance(key, (int, float)):
+            key = str(key)
+        elif not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(None, None, f"unsupported mapping key {key!r}", key_node.start_mark)
+        if key in result:
+            loader.duplicate_keys.append((key, key_node.start_mark.line + 1))
+        result[key] = loader.construct_object(value_node, deep=deep)
+    return result
+
+
+class _FastLoader(yaml.CSafeLoader):  # libyaml parser and composer
+    pass
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Pure-Python fallback that accepts duplicate anchors (the later one wins), as YAML 1.2 loaders do."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.events.AliasEvent):
+            return super().compose_node(parent, index)
+        event = self.peek_event()
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None and anchor in self.anchors:
+            self.duplicate_anchors.append((anchor, event.start_mark.line + 1))
+            del self.anchors[anchor]
+        return super().compose_node(parent, index)
+
+
+for _cls in (_FastLoader, _TolerantLoader):
+    _Yaml12Resolvers.install(_cls)
+    _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def _yaml_load(text: str, loader_cls: type) -> tuple[Any, Any]:
+    loader = loader_cls(text)
+    loader.duplicate_keys = []
+    loader.duplicate_anchors = []
+    try:
+        return loader.get_single_data(), loader
+    finally:
+        loader.dispose()
+
+
+def _json_pairs(pairs: list[tuple[str, Any]], duplicates: list[str]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            duplicates.append(key)
+        result[key] = value
+    return result
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def detect_format(name: str, text: str) -> str:
+    lower = name.lower()
+    if lower.endswith(".json"):
+        return "json"
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
+
+
+def parse_text(data: bytes, name: str, limits: Limits, notes: list[LoadWarning], fmt: str | None = None) -> tuple[Any, str]:
+    """Decode and parse one file's bytes into plain Python data; every failure names the file."""
+    if len(data) > limits.max_bytes:
+        raise LimitExceeded(name, f"file is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecLoadError(name, f"not valid UTF-8 (byte {exc.start:,}: {data[exc.start:exc.start + 1]!r})") from None
+    fmt = fmt or detect_format(name, text)
+    try:
+        if fmt == "json":
+            duplicates: list[str] = []
+            value = json.loads(
+                text, object_pairs_hook=lambda p: _json_pairs(p, duplicates), parse_constant=_refuse_constant
+            )
+            for key in duplicates:
+                notes.append(LoadWarning("duplicate-key", name, "#", f"duplicate JSON key {key!r}; the later value is kept"))
+        else:
+            try:
+                value, loader = _yaml_load(text, _FastLoader)
+            except yaml.composer.ComposerError as exc:
+                if "duplicate anchor" not in str(exc):
+                    raise
+                value, loader = _yaml_load(text, _TolerantLoader)
+            for anchor, line in loader.duplicate_anchors:
+                notes.append(
+                    LoadWarning("duplicate-anchor", name, f"line {line}", f"duplicate YAML anchor &{anchor}; the later one wins")
+                )
+            for key, line in loader.duplicate_keys:
+                notes.append(LoadWarning("duplicate-key", name, f"line {line}", f"duplicate key {key!r}; the later value is kept"))
+    except RecursionError:
+        raise LimitExceeded(name, "document is nested too deeply to parse") from None
+    except json.JSONDecodeError as exc:
+        raise SpecLoadError(name, f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SpecLoadError(name, f"malformed YAML: {problem}{where}") from None
+    except ValueError as exc:  # NaN/Infinity, integers past Python's digit limit
+        raise SpecLoadError(name, f"unreadable value: {exc}") from None
+    return value, fmt
+
+
+# --------------------------------------------------------------------------------------------------- limits
+
+
+def _scan(value: Any, name: str, limits: Limits) -> bool:
+    """Check nesting depth; return True when containers are shared (YAML aliases). Never revisits a node."""
+    seen: set[int] = set()
+    shared = False
+    stack: list[tuple[Any, int, str]] = [(value, 0, "#")]
+    while stack:
+        node, depth, where = stack.pop()
+        if depth > limits.max_depth:
+            raise LimitExceeded(name, f"nesting deeper than {limits.max_depth} levels", where)
+        if isinstance(node, dict):
+            items: Iterator[tuple[Any, Any]] = iter(node.items())
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        if id(node) in seen:
+            shared = True
+            continue
+        seen.add(id(node))
+        for key, child in items:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1, where if depth > 8 else jp.join(where, key)))
+    return shared
+
+
+def _expanded_size(value: Any) -> int:
+    """Node count once every alias is expanded, computed without expanding (memoised over the DAG)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(value, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = list(node.values()) if isinstance(node, dict) else list(node)
+        kids = [c for c in children if isinstance(c, (dict, list))]
+        if done:
+            sizes[id(node)] = 1 + (len(children) - len(kids)) + sum(sizes[id(c)] for c in kids)
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in kids if id(c) not in sizes)
+    return sizes.get(id(value), 1)
+
+
+def check_limits(value: Any, name: str, limits: Limits) -> Any:
+    """Refuse over-deep or alias-bomb documents; return a tree with no shared containers."""
+    if not isinstance(value, (dict, list)):
+        return value
+    if _scan(value, name, limits):
+        size = _expanded_size(value)
+        if size > limits.max_nodes:
+            raise LimitExceeded(
+                name, f"YAML aliases expand to {size:,} nodes, over the {limits.max_nodes:,} limit (an alias bomb?)"
+            )
+        value = json.loads(json.dumps(value))  # unshare, so later in-place edits touch one place only
+    return value
+
+
+# --------------------------------------------------------------------------------------------------- $ref bundling
+
+
+def _ref_sites(node: Any, where: str = "#") -> Iterator[tuple[Any, Any, dict[str, Any], str]]:
+    """(container, key, ref object, pointer) for every `{"$ref": str}` object under `node`."""
+    stack: list[tuple[Any, Any, Any, str]] = [(None, None, node, where)]
+    while stack:
+        parent, key, value, ptr = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                yield parent, key, value, ptr
+            for k, v in value.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((value, k, v, jp.join(ptr, k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, (dict, list)):
+                    stack.append((value, i, v, jp.join(ptr, i)))
+
+
+def _is_example_context(ptr: str) -> bool:
+    return any(t.startswith("x-") or t in ("examples", "example") for t in jp.split(ptr))
+
+
+def _is_remote(ref: str) -> bool:
+    return urlparse(ref).scheme in ("http", "https")
+
+
+Fetcher = Callable[[str], bytes]
+
+
+class _Bundler:
+    """Inline every external `$ref` into the root document, confined to the root's folder."""
+
+    def __init__(self, root: Path, limits: Limits, notes: list[LoadWarning], allow_remote: bool, fetch: Fetcher | None):
+        self.root_dir = root.parent.resolve()
+        self.root_key = str(root.resolve())
+        self.limits = limits
+        self.notes = notes
+        self.allow_remote = allow_remote
+        self.fetch = fetch
+        self.documents: dict[str, Any] = {}
+        self.hoisted: dict[tuple[str, str], str] = {}
+        self.hoisted_content: dict[str, Any] = {}
+
+    # -- locating and reading the documents behind refs
+    def _locate(self, ref_file: str, base: str, where: str) -> str:
+        if _is_remote(base) or _is_remote(ref_file):
+            target = urljoin(base, ref_file)
+            if not self.allow_remote:
+                raise RefError(self.root_key, f"remote $ref {target!r} is not fetched; pass --allow-remote-refs to allow it", where)
+            return target
+        if urlparse(ref_file).scheme:
+            raise RefError(self.root_key, f"$ref {ref_file!r} uses an unsupported scheme", where)
+        target = (Path(base).parent / ref_file).resolve()
+        if not target.is_relative_to(self.root_dir):
+            raise RefError(self.root_key, f"$ref {ref_file!r} escapes the spec's folder {self.root_dir}", where)
+        return str(target)
+
+    def _document(self, key: str, where: str) -> Any:
+        if key in self.documents:
+            return self.documents[key]
+        if len(self.documents) >= self.limits.max_files:
+            raise LimitExceeded(self.root_key, f"more than {self.limits.max_files} referenced files", where)
+        if _is_remote(key):
+            assert self.fetch is not None
+            data = self.fetch(key)
+        else:
+            path = Path(key)
+            if not path.is_file():
+                raise FileNotFoundError(key)
+            if path.stat().st_size > self.limits.max_bytes:
+                raise LimitExceeded(key, f"file is over the {self.limits.max_bytes:,}-byte limit")
+            data = path.read_bytes()
+        value, _ = parse_text(data, key, self.limits, self.notes)
+        value = check_limits(value, key, self.limits)
+        self.documents[key] = value
+        return value
+
+    # -- inlining
+    def bundle(self, document: dict[str, Any]) -> None:
+        self.documents[self.root_key] = document
+        self._process(document, self.root_key, [])
+        if self.hoisted_content:
+            schemas = document.setdefault("components", {}).setdefault("schemas", {})
+            for name, content in self.hoisted_content.items():
+                schemas[name] = content
+
+    def _process(self, node: Any, base: str, stack: list[tuple[str, str]]) -> None:
+        for parent, key, ref_obj, where in list(_ref_sites(node)):
+            ref = ref_obj["$ref"]
+            if base == self.root_key and ref.startswith("#"):
+                continue
+            replacement = self._resolve_site(ref, base, stack, where)
+            siblings = {k: v for k, v in ref_obj.items() if k != "$ref"}
+            if isinstance(replacement, dict) and siblings:
+                replacement = {**replacement, **siblings}
+            if parent is None:
+                raise RefError(self.root_key, "the document root cannot be a $ref", where)
+            parent[key] = replacement
+
+    def _resolve_site(self, ref: str, base: str, stack: list[tuple[str, str]], where: str) -> Any:
+        ref_file, _, fragment = ref.partition("#")
+        fragment = "#" + fragment
+        try:
+            target = base if not ref_file else self._locate(ref_file, base, where)
+        except RefError:
+            raise
+        site = (target, fragment)
+        if target == self.root_key:
+            return {"$ref": fragment}
+        if site in self.hoisted:
+            return {"$ref": self.hoisted[site]}
+        if site in stack:  # a cycle through external files: hoist the target into components/schemas
+            name = self._hoist_name(target, fragment)
+            self.hoisted[site] = jp.join("#/components/schemas", name)
+            return {"$ref": self.hoisted[site]}
+        try:
+            content = copy.deepcopy(jp.resolve(self._document(target, where), fragment))
+        except (FileNotFoundError, KeyError):
+            shown = ref if len(ref) < 200 else ref[:200] + "..."
+            if _is_example_context(where):
+                self.notes.append(LoadWarning("missing-external-example", self.root_key, where, f"external example {shown!r} not found; left out"))
+                return {"x-unresolved-ref": ref}
+            raise RefError(self.root_key, f"dangling external $ref {shown!r}", where) from None
+        stack.append(site)
+        if isinstance(content, (dict, list)):
+            self._process(content, target, stack)
+        stack.pop()
+        if site in self.hoisted:
+            self.hoisted_content[self.hoisted[site].rsplit("/", 1)[-1]] = content
+            return {"$ref": self.hoisted[site]}
+        return content
+
+    def _hoist_name(self, target: str, fragment: str) -> str:
+        stem = re.sub(r"[^A-Za-z0-9._-]", "_", Path(urlparse(target).path).stem)
+        last = re.sub(r"[^A-Za-z0-9._-]", "_", jp.split(fragment)[-1] if jp.split(fragment) else "root")
+        name, n = f"{stem}.{last}", 1
+        while name in self.hoisted_content or any(v.endswith("/" + name) for v in self.hoisted.values()):
+            n += 1
+            name = f"{stem}.{last}{n}"
+        return name
+
+
+def _default_fetch(limits: Limits) -> Fetcher:
+    def fetch(url: str) -> bytes:
+        import httpx
+
+        try:
+            with httpx.Client(timeout=20, follow_redirects=True) as client:
+                response = client.get(url)
+                response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise RefError(url, f"could not fetch remote $ref: {exc}") from None
+        if len(response.content) > limits.max_bytes:
+            raise LimitExceeded(url, "remote document is over the size limit")
+        return response.content
+
+    return fetch
+
+
+# --------------------------------------------------------------------------------------------------- entry point
+
+
+def load(
+    path: str | Path,
+    *,
+    allow_remote_refs: bool = False,
+    limits: Limits | None = None,
+    fetch: Fetcher | None = None,
+) -> LoadedDocument:
+    """Read, parse, limit-check and bundle one OpenAPI document.
+
+    Raises `SpecLoadError` (or a subclass) with the file name and, where known, a JSON pointer.
+    """
+    limits = limits or Limits()
+    path = Path(path)
+    name = str(path)
+    try:
+        if not path.is_file():
+            raise SpecLoadError(name, "no such file")
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise LimitExceeded(name, f"file is {size:,} bytes, over the {limits.max_bytes:,}-byte limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecLoadError(name, f"cannot read file: {exc.strerror or exc}") from None
+    notes: list[LoadWarning] = []
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore")
+        document, fmt = parse_text(data, name, limits, notes)
+    document = check_limits(document, name, limits)
+    if not isinstance(document, dict):
+        raise SpecLoadError(name, f"top level is {type(document).__name__}, not a mapping: not an OpenAPI document")
+    version = document.get("openapi", document.get("swagger"))
+    if not isinstance(version, str):
+        raise SpecLoadError(name, "no 'openapi' version string: not an OpenAPI document", "#/openapi")
+    if not re.match(r"^3\.[01]\.\d+", version):
+        raise SpecLoadError(name, f"OpenAPI version {version!r} is not supported (3.0.x and 3.1.x are)", "#/openapi")
+    bundler = _Bundler(path, limits, notes, allow_remote_refs, fetch or (_default_fetch(limits) if allow_remote_refs else None))
+    bundler.bundle(document)
+    if bundler.documents.keys() - {bundler.root_key}:
+        document = check_limits(document, name, limits)
+    return LoadedDocument(path=path, document=document, format=fmt, warnings=notes)
+
+
+def dump(document: Any, fmt: str = "json", *, minify: bool = False) -> str:
+    """Serialise a document as JSON (pretty or minified) or YAML, keeping key order and exact integers."""
+    if fmt == "yaml":
+        return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+    if minify:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Never emits anchors/aliases, so the YAML output reads like the JSON one."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True

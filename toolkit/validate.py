@@ -1,0 +1,212 @@
+"""`validate`: structure against the right OpenAPI meta-schema plus the integrity defects real specs have.
+
+Structure comes from openapi-spec-validator (3.0 or 3.1 by the document's own version). The integrity rules
+are ours: each a small declarative `Rule` with an id and a level, registered in `INTEGRITY`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from openapi_schema_validator import OAS30Validator, OAS31Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+from . import pointer as jp
+from .findings import Finding, RuleSet, count_by_level
+from .model import Spec
+from .schemas import iter_schemas, top_level_schemas
+
+INTEGRITY: RuleSet[Spec] = RuleSet()
+
+_ROOT = "urn:aoai-spec:root"
+
+
+@dataclass
+class ValidationReport:
+    spec: str
+    openapi: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.level == "error" for f in self.findings)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_by_level(self.findings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"spec": self.spec, "openapi": self.openapi, "valid": self.valid, "counts": self.counts,
+                "findings": [f.to_dict() for f in self.findings]}
+
+
+def validate(spec: Spec) -> ValidationReport:
+    report = ValidationReport(spec=spec.name, openapi=spec.openapi_version)
+    report.findings.extend(_loader_findings(spec))
+    report.findings.extend(_structure_findings(spec))
+    report.findings.extend(INTEGRITY.run(spec))
+    return report
+
+
+# --------------------------------------------------------------------------------------------------- structure
+
+_COVERED_BY_RULES = ("Required list has not defined properties",)
+
+
+def _structure_findings(spec: Spec) -> Iterator[Finding]:
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator_cls = OpenAPIV31SpecValidator if spec.is_31 else OpenAPIV30SpecValidator
+    try:
+        errors = list(validator_cls(spec.document).iter_errors())
+    except Exception as exc:  # the validator itself gives up on some broken documents (dangling refs)
+        yield Finding("schema-invalid", "error", "#", f"structure check stopped: {_first_line(str(exc))}")
+        return
+    for error in errors:
+        message = _first_line(getattr(error, "message", str(error)))
+        if message.startswith(_COVERED_BY_RULES):
+            continue
+        path = getattr(error, "absolute_path", None) or getattr(error, "path", None) or ()
+        yield Finding("schema-invalid", "error", jp.from_tokens(path), message)
+
+
+def _first_line(text: str, limit: int = 240) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else text
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def _loader_findings(spec: Spec) -> Iterator[Finding]:
+    levels = {"duplicate-anchor": "info", "duplicate-key": "warning", "missing-external-example": "warning"}
+    for note in spec.warnings:
+        yield Finding(note.id, levels.get(note.id, "warning"), note.pointer, note.message)
+
+
+# --------------------------------------------------------------------------------------------------- integrity rules
+
+
+def _all_refs(node: Any, where: str = "#") -> Iterator[tuple[str, str]]:
+    stack = [(node, where)]
+    while stack:
+        value, ptr = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                yield ptr, ref
+            for key, child in value.items():
+                if isinstance(child, (dict, list)):
+                    stack.append((child, jp.join(ptr, key)))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                if isinstance(child, (dict, list)):
+                    stack.append((child, jp.join(ptr, i)))
+
+
+@INTEGRITY.rule("dangling-ref", "error", "A $ref points at nothing in the document (APIM import fails on it).")
+def _dangling_refs(spec: Spec) -> Iterator[tuple[str, str]]:
+    for where, ref in _all_refs(spec.document):
+        if ref.startswith("#") and jp.resolve(spec.document, ref, default=None) is None:
+            yield where, f"$ref {ref!r} does not resolve"
+
+
+@INTEGRITY.rule("required-property-missing", "error",
+                "A schema lists a `required` name that its `properties` do not define.")
+def _required_missing(spec: Spec) -> Iterator[tuple[str, str]]:
+    for where, schema in iter_schemas(spec.document):
+        props, required = schema.get("properties"), schema.get("required")
+        if not isinstance(props, dict) or not isinstance(required, list):
+            continue
+        if any(k in schema for k in ("allOf", "anyOf", "oneOf")) or schema.get("additionalProperties") not in (None, False):
+            continue
+        missing = [name for name in required if isinstance(name, str) and name not in props]
+        if missing:
+            yield jp.join(where, "required"), f"required {', '.join(missing)} not defined in properties"
+
+
+@INTEGRITY.rule("discriminator-not-required", "warning",
+                "A discriminator's property is not in the schema's `required` list (OpenAPI.NET/APIM reject it).")
+def _discriminator_not_required(spec: Spec) -> Iterator[tuple[str, str]]:
+    for where, schema in iter_schemas(spec.document):
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            continue
+        name = disc["propertyName"]
+        required = schema.get("required") if isinstance(schema.get("required"), list) else []
+        if name not in required:
+            yield jp.join(where, "discriminator"), f"discriminator property {name!r} is not in required"
+
+
+@INTEGRITY.rule("duplicate-operation-id", "error", "Two operations share one operationId.")
+def _duplicate_operation_ids(spec: Spec) -> Iterator[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for op in spec.operations():
+        if op.operation_id is None:
+            continue
+        if op.operation_id in seen:
+            yield jp.join(op.pointer, "operationId"), f"operationId {op.operation_id!r} is also used by {seen[op.operation_id]}"
+        else:
+            seen[op.operation_id] = op.key
+
+
+@INTEGRITY.rule("undeclared-path-parameter", "error",
+                "A `{name}` in the path template has no `in: path` parameter, or the reverse.")
+def _undeclared_path_parameters(spec: Spec) -> Iterator[tuple[str, str]]:
+    for op in spec.operations():
+        template = set(re.findall(r"\{([^{}]+)\}", op.path))
+        declared = {p.get("name") for p in op.parameters if p.get("in") == "path"}
+        for name in sorted(template - declared):
+            yield op.pointer, f"path parameter {{{name}}} of {op.key} is not declared"
+        for name in sorted(n for n in declared - template if isinstance(n, str)):
+            yield op.pointer, f"path parameter {name!r} of {op.key} is not in the path template"
+
+
+def _value_checker(spec: Spec) -> Any:
+    """A function (schema pointer, value) -> error message or None, resolving refs against the whole document."""
+    spec_kind = DRAFT202012 if spec.is_31 else DRAFT4
+    registry = Registry().with_resource(_ROOT, Resource.from_contents(spec.document, default_specification=spec_kind))
+    validator_cls = OAS31Validator if spec.is_31 else OAS30Validator
+
+    def check(schema_pointer: str, value: Any) -> str | None:
+        try:
+            validator = validator_cls({"$ref": _ROOT + schema_pointer}, registry=registry)
+            error = next(iter(validator.iter_errors(value)), None)
+        except Exception:  # an unresolvable or malformed schema is reported by other rules
+            return None
+        return _first_line(error.message, 160) if error is not None else None
+
+    return check
+
+
+def _schema_values(spec: Spec, keyword: str) -> Iterator[tuple[str, str, Any]]:
+    """(schema pointer, value pointer, value) for every schema-level `example`/`default` and media-type `example`."""
+    for where, schema in iter_schemas(spec.document):
+        if keyword in schema and "$ref" not in schema:
+            yield where, jp.join(where, keyword), schema[keyword]
+    if keyword == "example":
+        for where, _schema in top_level_schemas(spec.document):
+            parent = where.rsplit("/", 1)[0]
+            holder = jp.resolve(spec.document, parent, default=None)
+            if isinstance(holder, dict) and "example" in holder:
+                yield where, jp.join(parent, "example"), holder["example"]
+
+
+def _mismatches(spec: Spec, keyword: str) -> Iterator[tuple[str, str]]:
+    check = _value_checker(spec)
+    for schema_ptr, value_ptr, value in _schema_values(spec, keyword):
+        if value is None and keyword == "default":
+            continue  # `default: null` is its own APIM lint rule
+        problem = check(schema_ptr, value)
+        if problem:
+            yield value_ptr, f"{keyword} does not match its schema: {problem}"
+
+
+@INTEGRITY.rule("example-mismatch", "warning", "An example does not validate against its own schema.")
+def _example_mismatch(spec: Spec) -> Iterator[tuple[str, str]]:
+    return _mismatches(spec, "example")
+
+
+@INTEGRITY.rule("default-mismatch", "warning", "A default value does not validate against its own schema.")
+def _default_mismatch(spec: Spec) -> Iterator[tuple[str, str]]:
+    return _mismatches(spec, "default")

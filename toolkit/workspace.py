@@ -1,0 +1,54 @@
+"""Turns a SPEC argument (a file path or a catalog id) into a loaded `Spec`, pulling on demand.
+
+One `Workspace` carries the user's global choices (catalog, store, mirror, remote refs), so every command
+resolves specs the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import Catalog, CatalogEntry, load_catalog
+from .errors import SpecLoadError
+from .load import Limits
+from .model import Spec
+from .resources import default_mirror, default_store
+from .store import Progress, PulledSpec, Store
+
+
+@dataclass
+class Workspace:
+    catalog: Catalog = field(default_factory=load_catalog)
+    store_dir: Path = field(default_factory=default_store)
+    mirror: Path | None = field(default_factory=default_mirror)
+    allow_remote_refs: bool = False
+    trust_unpinned: bool = False
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def store(self) -> Store:
+        return Store(self.store_dir, mirror=self.mirror, trust_unpinned=self.trust_unpinned)
+
+    def pull(self, entry: CatalogEntry, *, force: bool = False, progress: Progress | None = None) -> PulledSpec:
+        return self.store.pull(entry, force=force, progress=progress)
+
+    def locate(self, argument: str) -> tuple[Path, CatalogEntry | None]:
+        """The file behind a SPEC argument: an existing path as is, else a catalog id pulled into the store."""
+        path = Path(argument)
+        if path.exists():
+            return path, None
+        if self.catalog.looks_like_id(argument):
+            entry = self.catalog.get(argument)
+            return self.pull(entry).path, entry
+        raise SpecLoadError(argument, "no such file, and not a catalog id (run 'aoai-spec catalog' to list them)")
+
+    def open(self, argument: str) -> Spec:
+        """Load a SPEC argument into a bundled `Spec` that knows its catalog id (when it has one)."""
+        path, entry = self.locate(argument)
+        spec = Spec.load(path, allow_remote_refs=self.allow_remote_refs, limits=self.limits)
+        spec.catalog_id = entry.id if entry else None
+        return spec
+
+    def entry_for(self, spec: Spec) -> CatalogEntry | None:
+        return self.catalog.get(spec.catalog_id) if spec.catalog_id else None
