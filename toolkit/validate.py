@@ -111,17 +111,42 @@ def _dangling_refs(spec: Spec) -> Iterator[tuple[str, str]]:
             yield where, f"$ref {ref!r} does not resolve"
 
 
+def _composed(spec: Spec, schema: dict[str, Any], keywords: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """The schema and every member reachable through `keywords` (refs followed, each schema once)."""
+    seen: set[int] = set()
+    stack = [schema]
+    while stack:
+        node = spec.try_deref(stack.pop())
+        if not isinstance(node, dict) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        yield node
+        for key in keywords:
+            members = node.get(key)
+            if isinstance(members, list):
+                stack.extend(members)
+
+
 @INTEGRITY.rule("required-property-missing", "error",
-                "A schema lists a `required` name that its `properties` do not define.")
+                "A schema lists a `required` name that neither it nor any of its composed members defines.")
 def _required_missing(spec: Spec) -> Iterator[tuple[str, str]]:
     for where, schema in iter_schemas(spec.document):
-        props, required = schema.get("properties"), schema.get("required")
-        if not isinstance(props, dict) or not isinstance(required, list):
+        if where.rsplit("/", 2)[-2:-1] == ["allOf"]:
+            continue  # judged together with its allOf siblings, at the parent
+        if schema.get("additionalProperties") not in (None, False):
             continue
-        if any(k in schema for k in ("allOf", "anyOf", "oneOf")) or schema.get("additionalProperties") not in (None, False):
+        required: list[str] = []
+        for part in _composed(spec, schema, ("allOf",)):
+            if isinstance(part.get("required"), list):
+                required.extend(n for n in part["required"] if isinstance(n, str))
+        if not required:
             continue
-        missing = [name for name in required if isinstance(name, str) and name not in props]
-        if missing:
+        defined: set[str] = set()
+        for part in _composed(spec, schema, ("allOf", "anyOf", "oneOf")):
+            if isinstance(part.get("properties"), dict):
+                defined.update(part["properties"])
+        missing = sorted(set(required) - defined)
+        if defined and missing:
             yield jp.join(where, "required"), f"required {', '.join(missing)} not defined in properties"
 
 
