@@ -62,20 +62,17 @@ class LoadedDocument:
 # --------------------------------------------------------------------------------------------------- parsing
 
 
-class _Yaml12Resolvers:
+def _use_yaml12_scalars(loader_cls: type) -> None:
     """YAML 1.2 core-schema scalars: no timestamps, only true/false as booleans."""
-
-    @staticmethod
-    def install(loader_cls: type) -> None:
-        resolvers = {}
-        for first, entries in loader_cls.yaml_implicit_resolvers.items():
-            kept = [(tag, rx) for tag, rx in entries if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-            if kept:
-                resolvers[first] = kept
-        loader_cls.yaml_implicit_resolvers = resolvers
-        loader_cls.add_implicit_resolver(
-            "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-        )
+    resolvers = {}
+    for first, entries in loader_cls.yaml_implicit_resolvers.items():
+        kept = [(tag, rx) for tag, rx in entries if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+        if kept:
+            resolvers[first] = kept
+    loader_cls.yaml_implicit_resolvers = resolvers
+    loader_cls.add_implicit_resolver(
+        "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
@@ -117,7 +114,7 @@ class _TolerantLoader(yaml.SafeLoader):
 
 
 for _cls in (_FastLoader, _TolerantLoader):
-    _Yaml12Resolvers.install(_cls)
+    _use_yaml12_scalars(_cls)
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
@@ -361,10 +358,7 @@ class _Bundler:
     def _resolve_site(self, ref: str, base: str, stack: list[tuple[str, str]], where: str) -> Any:
         ref_file, _, fragment = ref.partition("#")
         fragment = "#" + fragment
-        try:
-            target = base if not ref_file else self._locate(ref_file, base, where)
-        except RefError:
-            raise
+        target = base if not ref_file else self._locate(ref_file, base, where)
         site = (target, fragment)
         if target == self.root_key:
             return {"$ref": fragment}
