@@ -1,0 +1,181 @@
+"""The Azure-like mock as a Starlette app: both surfaces at once, Azure's refusals, spec-valid answers.
+
+Order of refusals follows Azure: a dated path without `api-version` is 404, an unknown version 400, then a missing
+or wrong key 401, then unknown paths 404, undeclared methods 405, a missing preview header 400, and any request the
+spec rejects (openapi-core) 400. Only then does `Behaviour` answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Sequence
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from ..catalog import Catalog
+from ..model import Spec
+from ..workspace import Workspace
+from . import azure
+from .behaviour import Behaviour, Call, Reply, State
+from .surface import MountedSpec, OpenApiRequest, json_bytes
+
+DEFAULT_SPECS = ("v1", "2024-10-21")
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+log = logging.getLogger("aoai-spec.mock")
+
+
+@dataclass
+class MockStats:
+    """What the mock saw, for tests and benchmarks: counted at the server, not trusted from the client."""
+
+    requests: int = 0
+    by_status: Counter[int] = field(default_factory=Counter)
+    by_route: Counter[str] = field(default_factory=Counter)
+    credentials: Counter[str] = field(default_factory=Counter)  # hashed, never the credential itself
+
+
+@dataclass
+class Mock:
+    v1: MountedSpec | None
+    dated: dict[str, MountedSpec]
+    catalog: Catalog
+    behaviour: Behaviour
+    api_keys: frozenset[str] | None
+    accept_bearer: Callable[[str], bool] | None
+    stats: MockStats = field(default_factory=MockStats)
+
+    # -- checks in Azure's order
+    def authorised(self, headers: Any) -> bool:
+        key = headers.get("api-key")
+        if key:
+            self.stats.credentials[_fingerprint(key)] += 1
+            return self.api_keys is None or key in self.api_keys
+        scheme, _, token = (headers.get("authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return False
+        self.stats.credentials[_fingerprint(token)] += 1
+        if self.accept_bearer is not None:
+            return self.accept_bearer(token)
+        return self.api_keys is None or token in self.api_keys
+
+    def surface(self, path: str, query: Any) -> tuple[MountedSpec, str] | tuple[int, dict[str, Any]]:
+        if path == azure.V1_PREFIX or path.startswith(azure.V1_PREFIX + "/"):
+            if self.v1 is None:
+                return azure.not_found()
+            return self.v1, path[len(azure.V1_PREFIX):] or "/"
+        if path.startswith(azure.DATED_PREFIX + "/") and self.dated:
+            version = query.get(azure.API_VERSION)
+            if not version:
+                return azure.not_found()
+            if version not in self.dated:
+                return azure.api_version_not_supported()
+            return self.dated[version], path[len(azure.DATED_PREFIX):]
+        return azure.not_found()
+
+    async def endpoint(self, request: Request) -> Response:
+        self.stats.requests += 1
+        reply = await self.dispatch(request)
+        self.stats.by_status[reply.status] += 1
+        headers = {"apim-request-id": self._request_id(), "x-ms-region": "mock", **reply.headers}
+        if reply.events is not None:
+            return StreamingResponse(reply.events, status_code=reply.status, headers=headers,
+                                     media_type="text/event-stream")
+        if isinstance(reply.body, (bytes, str)):
+            media = reply.headers.pop("content-type", "text/plain")
+            return Response(reply.body, status_code=reply.status, headers=headers, media_type=media)
+        if reply.body is None and reply.status in (204, 304):
+            return Response(status_code=reply.status, headers=headers)
+        return Response(json_bytes(reply.body), status_code=reply.status, headers=headers,
+                        media_type="application/json")
+
+    async def dispatch(self, request: Request) -> Reply:
+        chosen = self.surface(request.url.path, request.query_params)
+        if not isinstance(chosen[0], MountedSpec):
+            return Reply(*chosen)  # type: ignore[misc]
+        mounted, sub = chosen  # type: ignore[misc]
+        if not self.authorised(request.headers):
+            return Reply(*azure.unauthorized())
+        found = mounted.find(sub)
+        if found is None:
+            return Reply(*azure.not_found())
+        route, params = found
+        op = route.operations.get(request.method.lower())
+        if op is None:
+            allow = ", ".join(m.upper() for m in route.operations)
+            return Reply(*azure.method_not_allowed(), headers={"allow": allow})
+        self.stats.by_route[op.key] += 1
+        if mounted.surface == "v1":
+            header = self.catalog.preview_header(sub)
+            if header and request.headers.get(header.name) != header.value:
+                return Reply(*azure.preview_header_required(header.name, header.value))
+        raw = await request.body()
+        content_type = request.headers.get("content-type", "")
+        problem = mounted.validate_request(OpenApiRequest(
+            path=mounted.prefix + sub, method=request.method.lower(), body=raw or None,
+            content_type=content_type.lower(), query=list(request.query_params.multi_items()),
+            headers=dict(request.headers)))
+        if problem:
+            return Reply(*azure.invalid_request(problem))
+        body: Any = None
+        if raw and "json" in content_type:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return Reply(*azure.invalid_request("The request body is not valid JSON."))
+        call = Call(mounted, op, sub, params, body, dict(request.query_params))
+        reply = self.behaviour.handle(call)
+        if reply.body is None and reply.events is None:
+            reply = self._non_json(call, reply)
+        return reply
+
+    def _non_json(self, call: Call, reply: Reply) -> Reply:
+        """Success bodies that are not JSON (file content, audio): the first documented media type, tiny body."""
+        _, response = call.mounted.success(call.op)
+        content = (response or {}).get("content") or {}
+        for media_type in content:
+            if "json" in media_type:
+                continue
+            text = b"" if "octet-stream" in media_type or media_type.startswith(("audio/", "image/")) else b"mock"
+            return Reply(reply.status, text, headers={"content-type": media_type})
+        return Reply(reply.status, None if not content else {})
+
+    def _request_id(self) -> str:
+        digest = hashlib.sha256(f"{self.behaviour.state.seed}:req:{self.stats.requests}".encode()).hexdigest()
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def _fingerprint(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:12]
+
+
+def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | None = None, seed: int = 0,
+               api_keys: Iterable[str] | None = None, accept_bearer: Callable[[str], bool] | None = None) -> Starlette:
+    """A Starlette app serving every given spec on its surface (default: v1 and 2024-10-21).
+
+    `api_keys`: accepted keys (and Bearer tokens); None accepts any non-empty one. `accept_bearer`: a predicate
+    for Bearer tokens (Entra tests). The app's `state.mock` exposes the `Mock` (its `stats` count every request).
+    """
+    ws = ws or Workspace()
+    v1: MountedSpec | None = None
+    dated: dict[str, MountedSpec] = {}
+    for item in specs or DEFAULT_SPECS:
+        spec = ws.open(item) if isinstance(item, str) else item
+        mounted = MountedSpec.mount(spec, ws.entry_for(spec), seed)
+        if mounted.surface == "v1":
+            v1 = mounted
+        else:
+            dated[mounted.api_version or spec.info_version] = mounted
+        for key, problem in mounted.unvalidated_samples():
+            log.warning("%s %s: no spec-valid success body (%s)", spec.name, key, problem)
+    mock = Mock(v1, dated, ws.catalog, Behaviour(State(seed)), frozenset(api_keys) if api_keys is not None else None,
+                accept_bearer)
+    app = Starlette(routes=[Route("/{path:path}", mock.endpoint, methods=ALL_METHODS)])
+    app.state.mock = mock
+    return app
