@@ -1,0 +1,79 @@
+"""The one table of conversions: each a small declarative unit (id, mapping row, lossy or not, function).
+
+Stages run in this order: `prepass` (document-wide reference work that must happen before schemas change),
+`schema` (applied to every Schema Object, in table order, parents before children), `document` (non-schema
+objects), `repair` (upstream defects that would make the 3.0.3 output invalid).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .. import pointer as jp
+from .result import Loss
+
+STAGES = ("prepass", "schema", "document", "repair")
+
+
+@dataclass
+class Context:
+    """The document being converted and the losses found so far; handed to every conversion."""
+
+    document: dict[str, Any]
+    losses: list[Loss] = field(default_factory=list)
+    current: str = ""
+
+    def lose(self, pointer: str, message: str, id: str | None = None) -> None:
+        self.losses.append(Loss(id or self.current, pointer, message))
+
+    def resolve(self, ref: Any) -> Any:
+        """The node an internal `$ref` points at, or None."""
+        if not isinstance(ref, str) or not ref.startswith("#"):
+            return None
+        return jp.resolve(self.document, ref, default=None)
+
+    def deref(self, node: Any, depth: int = 0) -> Any:
+        """Follow `$ref` chains (bounded) to the first non-reference node."""
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 32:
+            node = self.resolve(node["$ref"])
+            depth += 1
+        return node
+
+
+SchemaFn = Callable[[dict[str, Any], str, Context], None]
+DocumentFn = Callable[[Context], None]
+
+
+@dataclass(frozen=True)
+class Conversion:
+    id: str
+    row: str
+    lossy: bool
+    stage: str
+    description: str
+    apply: Callable[..., None]
+    keywords: tuple[str, ...] = ()
+
+    def applies_to(self, schema: dict[str, Any]) -> bool:
+        return not self.keywords or any(k in schema for k in self.keywords)
+
+
+CONVERSIONS: list[Conversion] = []
+
+
+def conversion(id: str, *, row: str, lossy: bool, stage: str, description: str,
+               keywords: tuple[str, ...] = ()) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a conversion in the table; `keywords` (schema stage) lets the engine skip schemas quickly."""
+    assert stage in STAGES, stage
+
+    def register(fn: Callable[..., None]) -> Callable[..., None]:
+        assert all(c.id != id for c in CONVERSIONS), f"duplicate conversion id {id}"
+        CONVERSIONS.append(Conversion(id, row, lossy, stage, description, fn, keywords))
+        return fn
+
+    return register
+
+
+def by_stage(stage: str) -> list[Conversion]:
+    return [c for c in CONVERSIONS if c.stage == stage]

@@ -1,0 +1,135 @@
+"""Repairs of upstream defects that would make the 3.0.3 output invalid or un-importable; each is reported.
+
+Found in real specs: dangling `$ref`s (AOAI 2025-04-01-preview), `required` names without a property
+(`function_call_id`), discriminator properties missing from `required` (107 in OpenAI 2026-08-21), and
+`default: null` or `null` enum values on schemas that do not allow null.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import pointer as jp
+from ..schemas import iter_schemas
+from .references import iter_refs
+from .registry import Context, conversion
+
+
+@conversion("dangling-ref", row="repair", lossy=True, stage="repair",
+            description="A `$ref` that resolves to nothing: a schema becomes `{}` (anything), a parameter is "
+                        "removed, a response becomes a bare description.")
+def dangling_ref(ctx: Context) -> None:
+    schema_nodes = {id(s) for _, s in iter_schemas(ctx.document)}
+    for where, node in list(iter_refs(ctx.document)):
+        ref = node["$ref"]
+        if not ref.startswith("#") or ctx.resolve(ref) is not None:
+            continue
+        tokens = jp.split(where)
+        if id(node) in schema_nodes:
+            node.clear()
+            node["x-dangling-ref"] = ref
+            ctx.lose(where, f"$ref {ref!r} resolves to nothing; replaced by an unconstrained schema")
+        elif len(tokens) >= 2 and tokens[-2] == "parameters":
+            holder = jp.resolve(ctx.document, jp.from_tokens(tokens[:-1]))
+            if isinstance(holder, list):
+                holder.remove(node)
+                ctx.lose(where, f"parameter $ref {ref!r} resolves to nothing; parameter removed")
+        elif len(tokens) >= 2 and tokens[-2] == "responses":
+            node.clear()
+            node["description"] = f"(dangling reference {ref} removed)"
+            ctx.lose(where, f"response $ref {ref!r} resolves to nothing; replaced by a description")
+        else:
+            ctx.lose(where, f"$ref {ref!r} resolves to nothing and was left as is")
+
+
+def _declared(schema: dict[str, Any], ctx: Context, depth: int = 0) -> set[str]:
+    """Property names a schema defines itself or through its allOf members."""
+    names = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
+    for member in schema.get("allOf") or []:
+        target = ctx.deref(member)
+        if isinstance(target, dict) and depth < 16:
+            names |= _declared(target, ctx, depth + 1)
+    return names
+
+
+@conversion("required-undefined", row="repair", lossy=True, stage="repair",
+            description="A `required` name that no property (own or allOf) defines gets an unconstrained property "
+                        "`{}`, so 3.0 validators accept the list; the requirement itself is kept.")
+def required_undefined(ctx: Context) -> None:
+    for where, schema in iter_schemas(ctx.document):
+        required = schema.get("required")
+        if not isinstance(required, list) or not ("properties" in schema or "allOf" in schema):
+            continue
+        if any(k in schema for k in ("anyOf", "oneOf")) or isinstance(schema.get("additionalProperties"), dict):
+            continue
+        declared = _declared(schema, ctx)
+        missing = [n for n in required if isinstance(n, str) and n not in declared]
+        if missing:
+            props = schema.setdefault("properties", {})
+            for name in missing:
+                props[name] = {}
+            ctx.lose(jp.join(where, "required"), f"required {', '.join(missing)} had no property; added as {{}}")
+
+
+def _requires(node: Any, name: str, ctx: Context, depth: int = 0) -> bool:
+    target = ctx.deref(node)
+    if not isinstance(target, dict) or depth > 16:
+        return False
+    if name in (target.get("required") or []):
+        return True
+    return any(_requires(m, name, ctx, depth + 1) for m in target.get("allOf") or [])
+
+
+@conversion("discriminator-required", row="repair", lossy=True, stage="repair",
+            description="A discriminator property missing from `required` is added to it (OpenAPI.NET: \"Schema X "
+                        "must contain property specified in the discriminator ... in the required field list\").")
+def discriminator_required(ctx: Context) -> None:
+    for where, schema in iter_schemas(ctx.document):
+        disc = schema.get("discriminator")
+        name = disc.get("propertyName") if isinstance(disc, dict) else None
+        if not isinstance(name, str):
+            continue
+        required = schema.get("required") if isinstance(schema.get("required"), list) else []
+        if name in required:
+            continue
+        schema["required"] = [*required, name]
+        if ("properties" in schema or "allOf" in schema) and name not in _declared(schema, ctx):
+            schema.setdefault("properties", {})[name] = {"type": "string"}
+        branches = schema.get("oneOf") or schema.get("anyOf") or []
+        exact = bool(branches) and all(_requires(b, name, ctx) for b in branches)
+        how = "every branch already required it" if exact else "objects without it are now rejected"
+        ctx.lose(jp.join(where, "discriminator"), f"discriminator property {name!r} added to required ({how})")
+
+
+@conversion("default-invalid", row="M37", lossy=True, stage="repair",
+            description="A `default` that its own (converted) schema rejects is dropped: `default: null` on a "
+                        "schema that does not allow null, a list default on a string... (3.0 validators and "
+                        "APIM reject the document otherwise).")
+def default_invalid(ctx: Context) -> None:
+    check = value_checker(ctx.document)
+    for where, schema in iter_schemas(ctx.document):
+        if "default" not in schema:
+            continue
+        problem = check(where, schema["default"])
+        if problem:
+            del schema["default"]
+            ctx.lose(jp.join(where, "default"), f"default dropped: {problem}")
+
+
+def value_checker(document: dict[str, Any]) -> Callable[[str, Any], str | None]:
+    """(schema pointer, value) -> why the value is invalid under OAS 3.0 rules, or None."""
+    from openapi_schema_validator import OAS30Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4
+
+    root = "urn:aoai-spec:downgraded"
+    registry = Registry().with_resource(root, Resource.from_contents(document, default_specification=DRAFT4))
+
+    def check(pointer: str, value: Any) -> str | None:
+        try:
+            error = next(iter(OAS30Validator({"$ref": root + pointer}, registry=registry).iter_errors(value)), None)
+        except Exception:  # an unresolvable schema is the dangling-ref repair's business
+            return None
+        return error.message[:160] if error is not None else None
+
+    return check
