@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -113,9 +114,27 @@ class _TolerantLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def _construct_finite_float(loader: Any, node: yaml.ScalarNode) -> float:
+    """YAML floats, minus `.inf`/`.nan` and overflowing literals: JSON (and so OpenAPI) cannot hold them."""
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    if not math.isfinite(value):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"number {node.value!r} is not finite, which JSON cannot represent", node.start_mark)
+    return value
+
+
+def _refuse_non_json_tag(loader: Any, node: yaml.Node) -> Any:
+    """`!!binary`, `!!set`, `!!timestamp`, `!!omap`, `!!pairs` build Python objects JSON has no place for."""
+    raise yaml.constructor.ConstructorError(
+        None, None, f"YAML tag {node.tag!r} is not allowed: an OpenAPI document holds JSON values only", node.start_mark)
+
+
 for _cls in (_FastLoader, _TolerantLoader):
     _use_yaml12_scalars(_cls)
     _cls.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _cls.add_constructor("tag:yaml.org,2002:float", _construct_finite_float)
+    for _tag in ("binary", "set", "timestamp", "omap", "pairs"):
+        _cls.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_non_json_tag)
 
 
 def _yaml_load(text: str, loader_cls: type) -> tuple[Any, Any]:
@@ -141,6 +160,34 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text[:40]} is out of range (it would become infinity)")
+    return value
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _check_surrogates(value: Any, name: str) -> None:
+    """JSON may escape a lone UTF-16 surrogate (`"\\ud800"`): no character, and no output can encode it."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise SpecLoadError(name, f"string {node[:40]!r} holds a lone UTF-16 surrogate "
+                                          f"{node[exc.start]!r}, which is not valid Unicode") from None
+
+
 def detect_format(name: str, text: str) -> str:
     lower = name.lower()
     if lower.endswith(".json"):
@@ -163,8 +210,11 @@ def parse_text(data: bytes, name: str, limits: Limits, notes: list[LoadWarning],
         if fmt == "json":
             duplicates: list[str] = []
             value = json.loads(
-                text, object_pairs_hook=lambda p: _json_pairs(p, duplicates), parse_constant=_refuse_constant
+                text, object_pairs_hook=lambda p: _json_pairs(p, duplicates), parse_constant=_refuse_constant,
+                parse_float=_finite_float,
             )
+            if _SURROGATE_ESCAPE.search(text):
+                _check_surrogates(value, name)
             for key in duplicates:
                 notes.append(LoadWarning("duplicate-key", name, "#", f"duplicate JSON key {key!r}; the later value is kept"))
         else:

@@ -136,8 +136,8 @@ class Spec:
                 if not isinstance(node, dict):
                     continue
                 own = [p for p in (self.try_deref(x) for x in _as_list(node.get("parameters"))) if isinstance(p, dict)]
-                merged = {(p.get("in"), p.get("name")): p for p in shared}
-                merged.update({(p.get("in"), p.get("name")): p for p in own})
+                merged = {_parameter_key(p): p for p in shared}
+                merged.update({_parameter_key(p): p for p in own})
                 yield Operation(path=path, method=method, node=node, parameters=tuple(merged.values()))
 
     def operation(self, method: str, path: str) -> Operation | None:
@@ -149,3 +149,8 @@ class Spec:
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def _parameter_key(parameter: dict[str, Any]) -> tuple[str, str]:
+    """(in, name) as hashable text even when a broken spec has a list or mapping there."""
+    return tuple(v if isinstance(v, str) else repr(v) for v in (parameter.get("in"), parameter.get("name")))  # type: ignore[return-value]

@@ -37,7 +37,13 @@ def split(pointer: str) -> list[str]:
 def resolve(document: Any, pointer: str, default: Any = _MISSING) -> Any:
     """The value at `pointer` in `document`; raise KeyError (or return `default`) when it is absent."""
     node = document
-    for token in split(pointer):
+    try:
+        tokens = split(pointer)
+    except ValueError:  # a malformed pointer (`#components`) points at nothing
+        if default is not _MISSING:
+            return default
+        raise
+    for token in tokens:
         if isinstance(node, dict) and token in node:
             node = node[token]
         elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
