@@ -1,0 +1,62 @@
+"""report: the main job, one static site for the whole spec estate."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from ..render import render
+from ..workspace import Workspace
+from .common import emit, format_option, note, progress, workspace_options
+
+
+@click.command("report")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="Folder to write the site into (created; a previous site there is replaced).")
+@click.option("--family", "families", multiple=True,
+              help="Only these catalog families (repeatable) [default: every family with a pinned version].")
+@click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Contract-test the deployments of this targets file instead of the built-in mock.")
+@click.option("--no-contract", is_flag=True, help="Skip the contract tests.")
+@click.option("--max-requests", type=click.IntRange(1), default=150, show_default=True,
+              help="Contract-test budget: every request of every phase counts.")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes [default: the CPU count, at most 4].")
+@click.option("--no-cache", is_flag=True, help="Recompute every stage instead of reusing results cached in the store.")
+@format_option("text", "json")
+@workspace_options
+def report_command(out: Path, families: tuple[str, ...], targets: Path | None, no_contract: bool, max_requests: int,
+                   jobs: int | None, no_cache: bool, fmt: str, ws: Workspace) -> None:
+    """Build the static report site: every version, changelogs, v1 features, compat, APIM readiness, contract tests.
+
+    Pulls each pinned version (from AOAI_SPEC_MIRROR/--mirror, else its pinned URL), validates it, diffs each
+    consecutive pair of every family, compares OpenAI's latest spec with Azure's v1, prepares every version for
+    API Management and contract-tests the built-in mock (or --targets). Every page is written as HTML with a
+    Markdown and a JSON twin; pages open from disk with no network. Results are cached in the store, so a
+    rebuild of an unchanged catalog is fast. A stage that fails shows its error on its page: the build still
+    exits 0; bad input (unknown family, unusable --out) exits 2.
+
+    \b
+    Examples:
+      aoai-spec report --out site
+      aoai-spec report --out site --family openai --family azure-openai-v1 --no-contract
+      aoai-spec report --out site --targets targets.yaml --format json
+    """
+    from ..report import ReportOptions, build_site
+
+    options = ReportOptions(out=out, families=families, targets=targets, contract=not no_contract,
+                            max_requests=max_requests, jobs=jobs or min(os.cpu_count() or 1, 4), cache=not no_cache)
+    site = build_site(ws, options, progress)
+    if fmt == "json":
+        emit(json.dumps(site.to_dict(), indent=2) + "\n")
+    else:
+        emit(render("report/summary.txt.j2", site=site, s=site.summary, index=site.out / "index.html"))
+    if site.summary["stage_errors"]["internal"]:
+        note(f"aoai-spec: {site.summary['stage_errors']['internal']} stage(s) failed with an internal error; "
+             "see the 'Build problems' section of index.html")
+
+
+COMMANDS = (report_command,)

@@ -1,0 +1,74 @@
+"""A result cache in the store, so a second build of an unchanged estate skips the expensive stages.
+
+A stage result is keyed by what it depends on: the sha256 of the spec files it read, its parameters, and a
+fingerprint of the toolkit's own code (a new diff rule or APIM fix must show up in the next build, so any code
+change invalidates everything). Entries are JSON files written atomically; an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sha256 over every module of the toolkit package (paths and contents)."""
+    digest = hashlib.sha256()
+    for module in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(str(module.relative_to(_PACKAGE)).encode())
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """`STORE/.report-cache/<stage>/<key>.json`; `None` directory disables caching."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+
+    def key(self, stage: str, *parts: Any) -> str:
+        material = json.dumps([stage, code_fingerprint(), *parts], sort_keys=True, default=str)
+        return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+    def _file(self, stage: str, key: str, suffix: str = ".json") -> Path | None:
+        return self.directory / stage / f"{key}{suffix}" if self.directory else None
+
+    def get(self, stage: str, key: str) -> Any | None:
+        path = self._file(stage, key)
+        if path is None or not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def put(self, stage: str, key: str, value: Any) -> None:
+        self.put_bytes(stage, key, json.dumps(value).encode("utf-8"))
+
+    def get_bytes(self, stage: str, key: str, suffix: str) -> bytes | None:
+        path = self._file(stage, key, suffix)
+        try:
+            return path.read_bytes() if path is not None and path.is_file() else None
+        except OSError:
+            return None
+
+    def put_bytes(self, stage: str, key: str, data: bytes, suffix: str = ".json") -> None:
+        path = self._file(stage, key, suffix)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time on the next build

@@ -1,0 +1,64 @@
+"""Per family: the release-history changelog (one section per consecutive pair) and each pair's own page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import page as paths
+from .charts import stacked_bars
+from .page import Page
+from .results import BuildResults
+
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2, "doc": 3}
+TOP_BREAKING = 8
+
+
+def group_by_operation(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Changes grouped by endpoint (most severe first inside a group); document-wide changes last."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for change in changes:
+        groups.setdefault(change.get("operation") or "(whole document)", []).append(change)
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == "(whole document)",
+                                                     min(LEVEL_ORDER.get(c.get("level"), 9) for c in kv[1]), kv[0]))
+    return [{"operation": op, "changes": sorted(rows, key=lambda c: LEVEL_ORDER.get(c.get("level"), 9))}
+            for op, rows in ordered]
+
+
+def _section(family: str, row: dict[str, Any]) -> dict[str, Any]:
+    report = row.get("report") or {}
+    changes = report.get("changes", [])
+    return {
+        "from": row["from"],
+        "to": row["to"],
+        "counts": row.get("counts"),
+        "breaking": [c for c in changes if c.get("level") == "error"][:TOP_BREAKING],
+        "page": paths.pair_path(family, row["from"], row["to"]),
+        "errors": row.get("errors", []),
+    }
+
+
+def pages(results: BuildResults) -> list[Page]:
+    made: list[Page] = []
+    for family in results.families:
+        rows = results.pairs.get(family, [])
+        history = results.history(family)
+        sections = [_section(family, row) for row in rows]
+        bars = [(s["to"].partition("@")[2], s["counts"] or {}) for s in sections]
+        chart = stacked_bars(bars, title=f"Changes per version by level ({family})")
+        data = {
+            "family": family,
+            "versions": [{"id": e.id, "version": e.version, "released": e.released, "status": e.status,
+                          "page": paths.version_path(e.id)} for e in history],
+            "sections": sections,
+            "unpinned": [e.id for e in results.entries if e.family == family and not e.pinned],
+        }
+        made.append(Page(paths.changelog_path(family), "changelog", f"Changelog: {family}", data,
+                         {"chart": chart, "newest_first": list(reversed(sections))}))
+        for row in rows:
+            report = row.get("report") or {}
+            changes = report.get("changes", [])
+            data = {"family": family, "from": row["from"], "to": row["to"], "counts": row.get("counts"),
+                    "changelog": paths.changelog_path(family), "report": report, "errors": row.get("errors", [])}
+            made.append(Page(paths.pair_path(family, row["from"], row["to"]), "pair", f"{row['from']} → {row['to']}",
+                             data, {"groups": group_by_operation(changes)}))
+    return made

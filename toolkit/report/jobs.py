@@ -1,0 +1,260 @@
+"""The units of work of a site build, run in worker processes: one per version, per pair, compat, contract.
+
+Each job is a top-level function of picklable arguments returning a plain dict (what the pages read), so a
+`ProcessPoolExecutor` can spread them over cores. Each job opens its specs through its own `Workspace`, catches
+every failure of every stage into `errors` (see `outcome.py`), and caches error-free results in the store.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from ..catalog import load_catalog
+from ..load import dump
+from ..model import HTTP_METHODS, Spec
+from ..workspace import Workspace
+from .cache import ResultCache
+from .outcome import StageError, attempt
+
+# API Management's limit for an OpenAPI document imported inline (the `value` of the import call).
+APIM_INLINE_LIMIT_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """What a worker process needs to rebuild the parent's `Workspace` (a catalog object is not shipped)."""
+
+    catalog_path: str | None
+    store_dir: str
+    mirror: str | None
+    allow_remote_refs: bool
+    trust_unpinned: bool
+    cache_dir: str | None
+
+    @classmethod
+    def of(cls, ws: Workspace, *, cache: bool = True) -> "WorkspaceConfig":
+        return cls(
+            catalog_path=str(ws.catalog.path) if ws.catalog.path else None,
+            store_dir=str(ws.store_dir),
+            mirror=str(ws.mirror) if ws.mirror else None,
+            allow_remote_refs=ws.allow_remote_refs,
+            trust_unpinned=ws.trust_unpinned,
+            cache_dir=str(Path(ws.store_dir) / ".report-cache") if cache else None,
+        )
+
+
+_WORKSPACES: dict[WorkspaceConfig, Workspace] = {}
+
+
+def workspace(config: WorkspaceConfig) -> Workspace:
+    """One `Workspace` per process and configuration (the catalog is read once per worker)."""
+    if config not in _WORKSPACES:
+        _WORKSPACES[config] = Workspace(
+            catalog=load_catalog(config.catalog_path),
+            store_dir=Path(config.store_dir),
+            mirror=Path(config.mirror) if config.mirror else None,
+            allow_remote_refs=config.allow_remote_refs,
+            trust_unpinned=config.trust_unpinned,
+        )
+    return _WORKSPACES[config]
+
+
+def as_dict(value: Any) -> Any:
+    """A result object of another area as plain data: its `to_dict()`, else dataclass fields, else itself."""
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return value
+
+
+def _sha(ws: Workspace, entry_id: str) -> str | None:
+    return ws.catalog.get(entry_id).sha256
+
+
+# --------------------------------------------------------------------------------------------------- per version
+
+
+def spec_facts(spec: Spec) -> dict[str, Any]:
+    """What the index and the charts show about a loaded document."""
+    operations = list(spec.operations())
+    paths: dict[str, list[str]] = {}
+    for op in operations:
+        paths.setdefault(op.path, []).append(op.method)
+    info = spec.document.get("info") if isinstance(spec.document.get("info"), dict) else {}
+    return {
+        "openapi": spec.openapi_version,
+        "title": info.get("title") if isinstance(info.get("title"), str) else None,
+        "info_version": spec.info_version,
+        "paths": len(spec.paths),
+        "operations": len(operations),
+        "schemas": len(spec.schemas),
+        "path_methods": {path: sorted(methods, key=HTTP_METHODS.index) for path, methods in paths.items()},
+    }
+
+
+def _validation(spec: Spec) -> dict[str, Any]:
+    from ..validate import validate
+
+    return validate(spec).to_dict()
+
+
+def _apim(spec: Spec, prepared_file: Path) -> dict[str, Any]:
+    """APIM readiness: lint of the file as published, then `prepare` (downgrade + fixes) and its size."""
+    from ..apim import lint, prepare
+
+    as_published = [as_dict(f) for f in lint(spec.document)]
+    prepared = prepare(spec)
+    text = prepared.minified if isinstance(prepared.minified, (str, bytes)) else dump(prepared.document, "json", minify=True)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    prepared_file.parent.mkdir(parents=True, exist_ok=True)
+    prepared_file.write_bytes(data)
+    size = prepared.size_bytes if isinstance(prepared.size_bytes, int) else len(data)
+    findings = [as_dict(f) for f in prepared.findings]
+    return {
+        "as_published": as_published,
+        "findings": findings,
+        "losses": [as_dict(loss) for loss in prepared.losses],
+        "size_bytes": size,
+        "limit_bytes": APIM_INLINE_LIMIT_BYTES,
+        "within_limit": size <= APIM_INLINE_LIMIT_BYTES,
+        "import_command": prepared.import_command,
+        "downgraded": spec.is_31,
+        "prepared_openapi": prepared.document.get("openapi") if isinstance(prepared.document, dict) else None,
+    }
+
+
+def version_job(config: WorkspaceConfig, entry_id: str, prepared_file: str, apim: bool = True) -> dict[str, Any]:
+    """Load, validate and (optionally) APIM-prepare one catalog version; write its prepared spec file."""
+    started = time.perf_counter()
+    ws = workspace(config)
+    cache = ResultCache(Path(config.cache_dir) if config.cache_dir else None)
+    target = Path(prepared_file)
+    sha = _sha(ws, entry_id)
+    key = cache.key("version", entry_id, sha, apim) if sha else None
+    if key:
+        hit = cache.get("version", key)
+        blob = cache.get_bytes("version", key, ".prepared.json") if apim else b""
+        if hit is not None and blob is not None:
+            if apim:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(blob)
+            return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+    errors: list[dict[str, Any]] = []
+    result: dict[str, Any] = {"id": entry_id, "facts": None, "validation": None, "apim": None, "errors": errors}
+    spec = attempt("load", entry_id, lambda: ws.open(entry_id), errors)
+    if spec is not None:
+        result["facts"] = attempt("load", entry_id, lambda: spec_facts(spec), errors)
+        result["validation"] = attempt("validate", entry_id, lambda: _validation(spec), errors)
+        if apim:
+            result["apim"] = attempt("apim", entry_id, lambda: _apim(spec, target), errors)
+    if key and not errors:
+        cache.put("version", key, result)
+        if apim:
+            cache.put_bytes("version", key, target.read_bytes(), ".prepared.json")
+    return {**result, "cached": False, "seconds": round(time.perf_counter() - started, 3)}
+
+
+# --------------------------------------------------------------------------------------------------- diffs
+
+
+def _counts(changes: list[dict[str, Any]]) -> dict[str, int]:
+    counts = {"error": 0, "warning": 0, "info": 0, "doc": 0}
+    for change in changes:
+        counts[change.get("level", "info")] = counts.get(change.get("level", "info"), 0) + 1
+    return counts
+
+
+def pair_job(config: WorkspaceConfig, family: str, base_id: str, revision_id: str) -> dict[str, Any]:
+    """The breaking-change report of one consecutive pair of a family's release history."""
+    started = time.perf_counter()
+    ws = workspace(config)
+    cache = ResultCache(Path(config.cache_dir) if config.cache_dir else None)
+    shas = (_sha(ws, base_id), _sha(ws, revision_id))
+    key = cache.key("pair", base_id, revision_id, *shas) if all(shas) else None
+    if key and (hit := cache.get("pair", key)) is not None:
+        return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+    errors: list[dict[str, Any]] = []
+    result: dict[str, Any] = {"family": family, "from": base_id, "to": revision_id, "report": None, "counts": None,
+                              "errors": errors}
+
+    def compare() -> dict[str, Any]:
+        from ..diff import compare as diff_compare
+
+        return as_dict(diff_compare(ws.open(base_id), ws.open(revision_id)))
+
+    report = attempt("diff", f"{base_id} -> {revision_id}", compare, errors)
+    if report is not None:
+        result["report"] = report
+        result["counts"] = _counts(report.get("changes", []))
+    if key and not errors:
+        cache.put("pair", key, result)
+    return {**result, "cached": False, "seconds": round(time.perf_counter() - started, 3)}
+
+
+def compat_job(config: WorkspaceConfig, openai_id: str, v1_id: str) -> dict[str, Any]:
+    """How far Azure's v1 surface is from OpenAI's own API (`toolkit.diff.compat`)."""
+    started = time.perf_counter()
+    ws = workspace(config)
+    cache = ResultCache(Path(config.cache_dir) if config.cache_dir else None)
+    shas = (_sha(ws, openai_id), _sha(ws, v1_id))
+    key = cache.key("compat", openai_id, v1_id, *shas) if all(shas) else None
+    if key and (hit := cache.get("compat", key)) is not None:
+        return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+    errors: list[dict[str, Any]] = []
+
+    def compat() -> dict[str, Any]:
+        from ..diff import compat as diff_compat
+
+        return as_dict(diff_compat(ws.open(openai_id), ws.open(v1_id)))
+
+    result = {"openai": openai_id, "v1": v1_id, "report": attempt("compat", f"{openai_id} <-> {v1_id}", compat, errors),
+              "errors": errors}
+    if key and not errors:
+        cache.put("compat", key, result)
+    return {**result, "cached": False, "seconds": round(time.perf_counter() - started, 3)}
+
+
+# --------------------------------------------------------------------------------------------------- contract
+
+
+def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | None, max_requests: int,
+                 seed: int) -> dict[str, Any]:
+    """Contract-test the built-in mock (default) or the deployments of a targets file."""
+    started = time.perf_counter()
+    ws = workspace(config)
+    errors: list[dict[str, Any]] = []
+    subject = targets_file or f"mock ({spec_arg})"
+
+    def run() -> dict[str, Any]:
+        from .. import contract
+
+        if targets_file:
+            return as_dict(contract.run_contract(_targets_config(targets_file, max_requests, seed)))
+        return as_dict(contract.run_against_mock(spec_arg, max_requests=max_requests, seed=seed, ws=ws))
+
+    report = attempt("contract", subject, run, errors)
+    return {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
+            "max_requests": max_requests, "report": report, "errors": errors,
+            "seconds": round(time.perf_counter() - started, 3)}
+
+
+def _targets_config(targets_file: str, max_requests: int, seed: int) -> Any:
+    """The contract runner's configuration for a targets file (its own loader, when it has one)."""
+    from .. import contract
+
+    loader = getattr(contract, "load_targets", None) or getattr(contract, "config_from_targets", None)
+    if loader is None:
+        raise StageErrorSignal("toolkit.contract has no targets-file loader (load_targets) to read " + targets_file)
+    return loader(targets_file, max_requests=max_requests, seed=seed)
+
+
+class StageErrorSignal(RuntimeError):
+    """An integration gap with another area's API, reported on the page like any stage failure."""
+
+
+__all__ = ["APIM_INLINE_LIMIT_BYTES", "StageError", "WorkspaceConfig", "compat_job", "contract_job", "pair_job",
+           "spec_facts", "version_job"]

@@ -1,0 +1,230 @@
+"""`build_site`: pull, validate, diff, prepare and contract-test the catalog, then write the static site.
+
+The build has three phases: pull every selected version into the store (serially: the store is one folder);
+run the expensive jobs (`jobs.py`) over a process pool, the costliest first; turn the results into pages (one
+module per page kind) and write them through `writer.py`. The site is written into a sibling folder and moved
+into place at the end, so a failed build never leaves half a site behind and a rebuild replaces the old one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ..catalog import Catalog, CatalogEntry
+from ..errors import AoaiSpecError, CatalogError
+from ..workspace import Workspace
+from . import apim, changelog, compat, contract, features, index, versions
+from .jobs import WorkspaceConfig, compat_job, contract_job, pair_job, version_job
+from .outcome import StageError
+from .page import Page, prepared_file
+from .results import BuildResults
+from .summary import summarize
+from .writer import MARKER, write_pages
+
+Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
+
+OPENAI_FAMILY, V1_FAMILY = "openai", "azure-openai-v1"
+
+
+class SiteError(AoaiSpecError):
+    """The output folder cannot be used, or the selection names nothing buildable."""
+
+
+@dataclass
+class ReportOptions:
+    out: Path
+    families: tuple[str, ...] = ()  # empty: every family with at least one pinned version
+    targets: Path | None = None  # contract-test these deployments instead of the built-in mock
+    contract: bool = True
+    contract_spec: str = "v1"
+    max_requests: int = 150
+    seed: int = 0
+    jobs: int = 2
+    cache: bool = True
+
+
+@dataclass
+class SiteReport:
+    """What a build wrote and what to look at first."""
+
+    out: Path
+    pages: list[Page]
+    summary: dict[str, Any]
+    seconds: float
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"out": str(self.out), "pages": len(self.pages), "files": self.files, "seconds": round(self.seconds, 2),
+                "timings": self.timings, "summary": self.summary}
+
+
+def _no_progress(items: Iterable[Any], label: str, total: int | None = None) -> Iterable[Any]:
+    return items
+
+
+def select_families(catalog: Catalog, wanted: tuple[str, ...]) -> list[str]:
+    """The families to cover: the named ones (checked), else every family with a pinned version."""
+    known = catalog.families()
+    if wanted:
+        unknown = [f for f in wanted if f not in known]
+        if unknown:
+            raise CatalogError(f"unknown family {', '.join(map(repr, unknown))}; known: {', '.join(known)}")
+        return [f for f in known if f in wanted]
+    return [f for f in known if any(e.pinned for e in catalog if e.family == f)]
+
+
+def _check_out(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise SiteError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
+        raise SiteError(f"{out}: folder is not empty and holds no site built by aoai-spec; pick a new or empty folder")
+
+
+def _pull(ws: Workspace, entries: list[CatalogEntry], results: BuildResults, progress: Progress) -> None:
+    for entry in progress(entries, "pulling specs", len(entries)):
+        try:
+            pulled = ws.pull(entry)
+            results.pulls[entry.id] = {"origin": pulled.origin, "reused": pulled.reused}
+        except Exception as exc:  # noqa: BLE001 - a failed pull is shown on the version's pages
+            results.pulls[entry.id] = {"error": StageError.from_exception("pull", entry.id, exc).to_dict()}
+
+
+def _executor(jobs: int) -> Executor | None:
+    """A process pool (fork: workers inherit the loaded toolkit) or None to run the jobs in this process."""
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+def _run_jobs(planned: list[tuple[float, str, Callable[..., dict[str, Any]], tuple[Any, ...]]], jobs: int,
+              progress: Progress) -> dict[str, dict[str, Any]]:
+    """Run (cost, name, function, args) jobs, costliest first; a dead worker becomes an error result."""
+    planned = sorted(planned, key=lambda job: -job[0])
+    done: dict[str, dict[str, Any]] = {}
+    pool = _executor(jobs)
+    if pool is None:
+        for _cost, name, func, args in progress(planned, "building report", len(planned)):
+            done[name] = func(*args)
+        return done
+    with pool:
+        futures: dict[Future[dict[str, Any]], str] = {pool.submit(func, *args): name for _c, name, func, args in planned}
+        for future in progress(as_completed(futures), "building report", len(futures)):
+            name = futures[future]
+            try:
+                done[name] = future.result()
+            except BrokenProcessPool as exc:
+                done[name] = {"errors": [StageError("worker", name, "internal",
+                                                    f"worker process died ({exc}); likely out of memory").to_dict()]}
+    return done
+
+
+def _entry_cost(entry: CatalogEntry) -> float:
+    return float(entry.bytes or 100_000)
+
+
+def build_results(ws: Workspace, options: ReportOptions, progress: Progress = _no_progress) -> BuildResults:
+    """Pull and compute everything the pages show (no files written but the prepared specs, into `staging`)."""
+    catalog = ws.catalog
+    families = select_families(catalog, options.families)
+    entries = [e for e in catalog if e.family in families]
+    results = BuildResults(catalog=catalog, families=families, entries=entries)
+    buildable = [e for e in entries if e.pinned or ws.trust_unpinned]
+    _pull(ws, buildable, results, progress)
+    pulled = {e.id for e in buildable if "error" not in results.pulls[e.id]}
+    config = WorkspaceConfig.of(ws, cache=options.cache)
+    staging = _staging(options.out)
+
+    planned: list[tuple[float, str, Callable[..., dict[str, Any]], tuple[Any, ...]]] = []
+    for entry in buildable:
+        if entry.id in pulled:
+            planned.append((_entry_cost(entry) * 2, f"version:{entry.id}", version_job,
+                            (config, entry.id, str(staging / prepared_file(entry.id)))))
+    for family in families:
+        history = [e for e in results.history(family) if e.id in pulled] if family in families else []
+        for base, revision in zip(history, history[1:]):
+            planned.append((_entry_cost(base) + _entry_cost(revision), f"pair:{base.id}:{revision.id}", pair_job,
+                            (config, family, base.id, revision.id)))
+    openai_history = [e for e in results.history(OPENAI_FAMILY) if e.id in pulled] if OPENAI_FAMILY in families else []
+    v1_entry = _v1_entry(catalog)
+    results.v1_id = v1_entry.id if v1_entry and v1_entry.id in pulled else None
+    if openai_history and results.v1_id:
+        planned.append((_entry_cost(openai_history[-1]) * 3, "compat", compat_job,
+                        (config, openai_history[-1].id, results.v1_id)))
+    else:
+        results.compat_skipped = (f"needs the families {OPENAI_FAMILY!r} and {V1_FAMILY!r} in the build "
+                                  "(pass --family for both, or no --family at all)")
+    if options.contract:
+        planned.append((8e6, "contract", contract_job, (config, options.contract_spec,
+                                                         str(options.targets) if options.targets else None,
+                                                         options.max_requests, options.seed)))
+    else:
+        results.contract_skipped = "skipped with --no-contract"
+
+    done = _run_jobs(planned, options.jobs, progress)
+    for entry in buildable:
+        if f"version:{entry.id}" in done:
+            results.versions[entry.id] = done[f"version:{entry.id}"]
+    for family in families:
+        history = [e for e in results.history(family) if e.id in pulled]
+        results.pairs[family] = [
+            {"family": family, "from": b.id, "to": r.id, **done[f"pair:{b.id}:{r.id}"]} for b, r in zip(history, history[1:])
+        ]
+    results.compat = done.get("compat")
+    results.contract = done.get("contract")
+    return results
+
+
+def _v1_entry(catalog: Catalog) -> CatalogEntry | None:
+    try:
+        return catalog.get("v1")
+    except CatalogError:
+        return None
+
+
+def _staging(out: Path) -> Path:
+    return out.parent / f".{out.name}.building"
+
+
+def build_pages(results: BuildResults, options: ReportOptions) -> tuple[list[Page], dict[str, Any]]:
+    summary = summarize(results)
+    pages: list[Page] = [index.page(results, summary)]
+    pages += versions.pages(results)
+    pages += changelog.pages(results)
+    pages.append(features.page(results))
+    pages.append(compat.page(results))
+    pages += apim.pages(results)
+    pages.append(contract.page(results, options.targets))
+    return pages, summary
+
+
+def build_site(ws: Workspace, options: ReportOptions, progress: Progress = _no_progress) -> SiteReport:
+    """Build the whole site into `options.out`; stage failures become page content, never a failed build."""
+    started = time.perf_counter()
+    out = options.out.resolve()
+    options = ReportOptions(**{**options.__dict__, "out": out})
+    _check_out(out)
+    staging = _staging(out)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        results = build_results(ws, options, progress)
+        computed = time.perf_counter()
+        pages, summary = build_pages(results, options)
+        files = write_pages(staging, pages, progress)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.replace(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finished = time.perf_counter()
+    timings = {"compute": round(computed - started, 2), "write": round(finished - computed, 2)}
+    return SiteReport(out=out, pages=pages, summary=summary, seconds=finished - started, files=files, timings=timings)

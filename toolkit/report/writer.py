@@ -1,0 +1,70 @@
+"""Write each page three times (HTML, Markdown, JSON) from one data dict, with relative links only."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import jinja2
+
+from ..render import environment, render
+from . import page as paths
+from .page import Page, relative
+
+MARKER = ".aoai-spec-site"  # marks a folder as a site we built, so a rebuild may replace it
+
+NAV = (
+    ("Overview", paths.INDEX),
+    ("Changelogs", paths.INDEX + "#changelogs"),
+    ("v1 features", paths.FEATURES),
+    ("OpenAI ↔ Azure v1", paths.COMPAT),
+    ("APIM readiness", paths.APIM_INDEX),
+    ("Contract tests", paths.CONTRACT),
+)
+
+
+def _linker(current: str, ext: str) -> Callable[[str], str]:
+    """`link("apim/index")` from the current page: a relative URL to that page's twin of the same format."""
+
+    def link(target: str) -> str:
+        target, _, fragment = target.partition("#")
+        return relative(current, (target or paths.INDEX) + ext) + (f"#{fragment}" if fragment else "")
+
+    return link
+
+
+def _context(page: Page, ext: str) -> dict[str, Any]:
+    return {"page": page, "data": page.data, "link": _linker(page.path, ext), "nav": NAV,
+            "file": lambda target: relative(page.path, target),
+            "twins": {"html": relative(page.path, page.path + ".html"), "md": relative(page.path, page.path + ".md"),
+                      "json": relative(page.path, page.path + ".json")}}
+
+
+@lru_cache(maxsize=1)
+def _html_environment() -> jinja2.Environment:
+    """The shared environment with autoescape on: its own rule matches `*.html` only, not our `*.html.j2`, and
+    spec text (descriptions, messages) must never become markup in the site."""
+    return environment().overlay(autoescape=True)
+
+
+def render_page(page: Page, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(page.to_dict(), indent=1, ensure_ascii=False) + "\n"
+    if fmt == "html":
+        return _html_environment().get_template(f"report/{page.kind}.html.j2").render(**_context(page, ".html"))
+    return render(f"report/{page.kind}.md.j2", **_context(page, ".md"))
+
+
+def write_pages(root: Path, pages: list[Page], progress: Callable[[Iterable[Any], str, int | None], Iterable[Any]]) -> int:
+    """Render and write every page's three twins; returns how many files were written."""
+    written = 0
+    for page in progress(pages, "writing pages", len(pages)):
+        target = root / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        for fmt in ("html", "md", "json"):
+            target.with_name(f"{target.name}.{fmt}").write_text(render_page(page, fmt), encoding="utf-8")
+            written += 1
+    (root / MARKER).write_text("built by aoai-spec report; rebuilding replaces this folder\n", encoding="utf-8")
+    return written
