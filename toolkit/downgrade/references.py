@@ -52,7 +52,7 @@ def iter_refs(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]
                     stack.append((child, jp.join(ptr, i), False))
 
 
-def _rewrite_refs(document: dict[str, Any], moves: dict[str, str]) -> None:
+def rewrite_refs(document: dict[str, Any], moves: dict[str, str]) -> None:
     """Point every `$ref` that starts with an old location at the new one."""
     if not moves:
         return
@@ -135,7 +135,7 @@ def hoist_defs(ctx: Context) -> None:
                 new = _free_name(schemas, f"{owner}.{name}")
                 schemas[new] = sub
                 moves[jp.join(where, key, name)] = jp.join("#/components/schemas", new)
-        _rewrite_refs(ctx.document, moves)
+        rewrite_refs(ctx.document, moves)
 
 
 @conversion("anchors", row="M21", lossy=False, stage="prepass",

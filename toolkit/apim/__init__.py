@@ -1,0 +1,7 @@
+"""API Management import: the rules its importer enforces (`lint`) and the fixes that satisfy them (`prepare`)."""
+
+from .fixes import FIXES, Fix
+from .prepare import PreparedApi, prepare
+from .rules import RULE_DOCS, RULES, LintSubject, lint
+
+__all__ = ["FIXES", "Fix", "LintSubject", "PreparedApi", "RULES", "RULE_DOCS", "lint", "prepare"]

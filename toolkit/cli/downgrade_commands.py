@@ -1,0 +1,142 @@
+"""downgrade, apim lint, apim prepare: OpenAPI 3.1 -> 3.0.3 and API Management import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..findings import count_by_level
+from ..load import dump
+from ..render import render
+from ..workspace import Workspace
+from .common import EXIT_FINDINGS, emit, format_option, note, output_option, workspace_options
+
+
+@click.command("downgrade")
+@click.argument("spec")
+@output_option
+@format_option("json", "yaml")
+@click.option("--loss-report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help='Write the loss report as JSON: {"losses": [{"id", "pointer", "message"}]}.')
+@click.option("--strict", is_flag=True, help="Exit 1 when anything was lost or repaired.")
+@workspace_options
+def downgrade_command(spec: str, output: Path | None, fmt: str, loss_report: Path | None, strict: bool,
+                      ws: Workspace) -> None:
+    """Convert SPEC (OpenAPI 3.1, or a mixed "3.1" document) to OpenAPI 3.0.3.
+
+    Only real Schema Objects change (never example values or properties named like keywords); int64 values
+    stay exact; 3.0 keywords already present (nullable, example, boolean exclusiveMinimum) stay as they are;
+    3.0 input comes back unchanged apart from repairs. Upstream defects that would make the output invalid
+    (dangling $refs, required names without a property, discriminators not required, invalid defaults) are
+    repaired and reported. A summary goes to stderr; --strict exits 1 on any loss.
+
+    \b
+    Examples:
+      aoai-spec downgrade openai@2026-08-21_f85dbe223d -o openai-3.0.json --loss-report losses.json
+      aoai-spec downgrade my-api-3.1.yaml --format yaml -o my-api-3.0.yaml --strict
+    """
+    from ..downgrade import downgrade
+
+    loaded = ws.open(spec)
+    result = downgrade(loaded)
+    emit(dump(result.document, fmt), output)
+    if loss_report is not None:
+        emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", loss_report)
+    note(render("downgrade/summary.txt.j2", subject=loaded.name, source_version=result.source_version,
+                target_version=result.document.get("openapi"), output=output, losses=result.losses,
+                counts=result.counts(), loss_report=loss_report).rstrip("\n"))
+    if strict and result.losses:
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _rules_epilog() -> str:
+    from ..apim.rules import RULE_DOCS
+
+    return "\b\nRules (id, level, source in the APIM checklist):\n" + render("apim/rules.txt.j2", rules=RULE_DOCS)
+
+
+@click.group("apim")
+def apim_group() -> None:
+    """Check and prepare specs for Azure API Management import (OpenAPI.NET v1 reader rules)."""
+
+
+@apim_group.command("lint", epilog=_rules_epilog())
+@click.argument("spec")
+@format_option("text", "json")
+@output_option
+@workspace_options
+def lint_command(spec: str, fmt: str, output: Path | None, ws: Workspace) -> None:
+    """Report what would make APIM's import of SPEC fail or silently lose meaning.
+
+    Each rule has an id, a level and the APIM / OpenAPI.NET error text it prevents. Exit 1 when any
+    error-level finding is present.
+
+    \b
+    Examples:
+      aoai-spec apim lint 2024-10-21
+      aoai-spec apim lint openai@2026-08-21_f85dbe223d --format json
+    """
+    from ..apim import lint
+
+    loaded = ws.open(spec)
+    findings = lint(loaded.document, catalog=ws.catalog)
+    counts = count_by_level(findings)
+    if fmt == "json":
+        emit(json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2, ensure_ascii=False) + "\n", output)
+    else:
+        emit(render("apim/lint.txt.j2", findings=findings, counts=counts, subject=loaded.name), output)
+    if counts["error"]:
+        raise SystemExit(EXIT_FINDINGS)
+
+
+@apim_group.command("prepare")
+@click.argument("spec")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the minified, APIM-ready OpenAPI 3.0.3 JSON.")
+@click.option("--service-url", default=None, help="Backend URL to put in `servers` (else variables are substituted).")
+@click.option("--api-version-as", type=click.Choice(["query", "template"]), default="query", show_default=True,
+              help="query: api-version stays a query parameter (made optional); template: APIM puts it into the "
+                   "URL template.")
+@click.option("--show-info", is_flag=True, help="Also list info-level notes in the text output.")
+@format_option("text", "json")
+@workspace_options
+def prepare_command(spec: str, output: Path, service_url: str | None, api_version_as: str, show_info: bool,
+                    fmt: str, ws: Workspace) -> None:
+    """Make SPEC import cleanly into APIM: downgrade plus every safe fix, minified, size-checked.
+
+    Fixes: unique operationIds after APIM's normalisation (76 characters), summaries within 300, component keys
+    matching APIM's pattern, $ref siblings kept through allOf, recursive references cut, non-schema components
+    inlined, media-type examples -> example, server variables substituted (or --service-url), api-version as
+    chosen, GET/HEAD bodies removed, v1 preview headers declared, mismatching example/default/enum values
+    removed, extensions stripped. Prints the `az apim api import` command line. Exit 1 when lint errors remain.
+
+    \b
+    Examples:
+      aoai-spec apim prepare 2025-03-01-preview -o aoai.json --service-url https://my-aoai.openai.azure.com/openai
+      aoai-spec apim prepare v1 -o v1.json --format json
+    """
+    from ..apim import prepare
+
+    loaded = ws.open(spec)
+    result = prepare(loaded, service_url=service_url, api_version_as=api_version_as, catalog=ws.catalog,
+                     output_name=str(output))
+    emit(result.minified, output)
+    counts = count_by_level(result.findings)
+    if fmt == "json":
+        emit(json.dumps({"spec": loaded.name, "output": str(output), **result.to_dict()}, indent=2,
+                        ensure_ascii=False) + "\n")
+    else:
+        loss_counts: dict[str, int] = {}
+        for loss in result.losses:
+            loss_counts[loss.id] = loss_counts.get(loss.id, 0) + 1
+        emit(render("apim/prepare.txt.j2", findings=result.findings, counts=counts, subject=loaded.name,
+                    output=output, size_bytes=result.size_bytes, fits_inline=result.fits_inline,
+                    losses=result.losses, loss_counts=loss_counts, import_command=result.import_command,
+                    show_info=show_info))
+    if counts["error"]:
+        raise SystemExit(EXIT_FINDINGS)
+
+
+COMMANDS = (downgrade_command, apim_group)
