@@ -1,0 +1,71 @@
+"""Rule configuration: change a rule's level or silence it. File form (YAML or JSON):
+
+    rules:
+      response-property-enum-value-added: error
+      api-tag-added: off
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import AoaiSpecError
+from .rules import RULES_BY_ID
+from .rules.base import LEVELS
+
+OFF = "off"
+
+
+class RuleConfigError(AoaiSpecError):
+    """A rule configuration file that cannot be used (unreadable, malformed, unknown rule or level)."""
+
+
+@dataclass(frozen=True)
+class RuleConfig:
+    levels: dict[str, str] = field(default_factory=dict)  # rule id -> level or "off"
+
+    def level_of(self, rule_id: str, default: str) -> str:
+        return self.levels.get(rule_id, default)
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any], source: str = "config") -> "RuleConfig":
+        rules = raw.get("rules") if isinstance(raw, Mapping) else None
+        if not isinstance(rules, Mapping):
+            raise RuleConfigError(f"{source}: expected an object with a 'rules' mapping of rule id -> level")
+        levels: dict[str, str] = {}
+        for rule_id, level in rules.items():
+            level = OFF if level is False else str(level).lower()
+            if rule_id not in RULES_BY_ID:
+                raise RuleConfigError(f"{source}: unknown rule id {rule_id!r} (run 'aoai-spec rules' to list them)")
+            if level not in (*LEVELS, OFF):
+                raise RuleConfigError(f"{source}: rule {rule_id!r}: level must be one of "
+                                      f"{', '.join((*LEVELS, OFF))}, not {level!r}")
+            levels[rule_id] = level
+        return cls(levels)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "RuleConfig":
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RuleConfigError(f"{path}: cannot read rule config: {exc.strerror or exc}") from None
+        try:
+            raw = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both forms
+        except yaml.YAMLError as exc:
+            raise RuleConfigError(f"{path}: malformed rule config: {str(exc).splitlines()[0]}") from None
+        return cls.from_mapping(raw or {}, str(path))
+
+
+def as_config(config: RuleConfig | Mapping[str, Any] | str | Path | None) -> RuleConfig:
+    if config is None:
+        return RuleConfig()
+    if isinstance(config, RuleConfig):
+        return config
+    if isinstance(config, (str, Path)):
+        return RuleConfig.load(config)
+    return RuleConfig.from_mapping(config)

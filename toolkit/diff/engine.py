@@ -1,0 +1,68 @@
+"""The diff engine: two specs in, one plain data tree (`SpecDiff`) out. It judges nothing; rules do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalog import Catalog
+from ..model import Spec
+from .context import DiffContext
+from .paths_diff import OperationDiff, OpSide, compare_operation, operation_sides
+from .security_diff import SchemesDiff, SecurityDiff, compare_schemes, compare_security, requirements
+from .servers_diff import ServersDiff, compare_servers
+from .surfaces import detect_surface, is_azure_v1
+
+
+@dataclass(eq=False)
+class SpecDiff:
+    context: DiffContext
+    added: list[OpSide] = field(default_factory=list)
+    removed: list[OpSide] = field(default_factory=list)
+    paths_removed: set[str] = field(default_factory=set)  # base paths none of whose operations survive
+    operations: list[OperationDiff] = field(default_factory=list)
+    servers: ServersDiff = field(default_factory=ServersDiff)
+    security: SecurityDiff = field(default_factory=SecurityDiff)
+    schemes: SchemesDiff = field(default_factory=SchemesDiff)
+
+    @property
+    def mapped(self) -> bool:
+        return self.context.mapped
+
+
+def diff_specs(base: Spec, revision: Spec, *, catalog: Catalog | None = None, map_surfaces: bool | None = None) -> SpecDiff:
+    """Compare two specs. `map_surfaces=None` turns the dated <-> v1 mapping on when the surfaces differ."""
+    b_entry = _entry(catalog, base)
+    r_entry = _entry(catalog, revision)
+    b_surface, r_surface = detect_surface(base, b_entry), detect_surface(revision, r_entry)
+    mapped = (b_surface != r_surface) if map_surfaces is None else bool(map_surfaces)
+    ctx = DiffContext(base, revision, catalog, b_surface, r_surface, mapped,
+                      is_azure_v1(base, b_entry, b_surface), is_azure_v1(revision, r_entry, r_surface))
+    out = SpecDiff(ctx)
+    b_ops, r_ops = operation_sides(ctx, "base"), operation_sides(ctx, "revision")
+    for key, op in r_ops.items():
+        if key not in b_ops:
+            out.added.append(op)
+    surviving_paths: set[str] = set()
+    for key, op in b_ops.items():
+        other = r_ops.get(key)
+        if other is None:
+            out.removed.append(op)
+            continue
+        surviving_paths.add(op.path)
+        out.operations.append(compare_operation(ctx, op, other, mapped and b_surface != r_surface))
+    out.paths_removed = {op.path for op in out.removed} - surviving_paths
+    if not (mapped and b_surface != r_surface):
+        out.servers = compare_servers(base.document.get("servers"), revision.document.get("servers"))
+    out.security = compare_security(requirements(base, base.document.get("security")),
+                                    requirements(revision, revision.document.get("security")))
+    out.schemes = compare_schemes(base, revision)
+    return out
+
+
+def _entry(catalog: Catalog | None, spec: Spec):  # -> CatalogEntry | None
+    if catalog is None or not spec.catalog_id:
+        return None
+    try:
+        return catalog.get(spec.catalog_id)
+    except Exception:  # a spec loaded with a stale id is still comparable, just without catalog facts
+        return None
