@@ -58,7 +58,7 @@ def pages(results: BuildResults) -> list[Page]:
             report = row.get("report") or {}
             changes = report.get("changes", [])
             data = {"family": family, "from": row["from"], "to": row["to"], "counts": row.get("counts"),
-                    "changelog": paths.changelog_path(family), "report": report, "errors": row.get("errors", [])}
+                    "changelog": paths.changelog_path(family), "report": row.get("report"), "errors": row.get("errors", [])}
             made.append(Page(paths.pair_path(family, row["from"], row["to"]), "pair", f"{row['from']} → {row['to']}",
                              data, {"groups": group_by_operation(changes)}))
     return made

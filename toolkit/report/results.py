@@ -21,6 +21,7 @@ class BuildResults:
     contract: dict[str, Any] | None = None
     contract_skipped: str | None = None
     v1_id: str | None = None  # the catalog entry the v1 feature page reads its paths from
+    cached_jobs: int = 0  # jobs answered from the store's result cache
 
     def history(self, family: str) -> list[CatalogEntry]:
         """The family's pinned versions in release order (format twins left out)."""

@@ -59,10 +59,11 @@ class SiteReport:
     summary: dict[str, Any]
     seconds: float
     files: int = 0
+    cached_jobs: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"out": str(self.out), "pages": len(self.pages), "files": self.files, "seconds": round(self.seconds, 2),
+        return {"out": str(self.out), "pages": len(self.pages), "files": self.files, "cached_jobs": self.cached_jobs, "seconds": round(self.seconds, 2),
                 "timings": self.timings, "summary": self.summary}
 
 
@@ -148,7 +149,7 @@ def build_results(ws: Workspace, options: ReportOptions, progress: Progress = _n
             planned.append((_entry_cost(entry) * 2, f"version:{entry.id}", version_job,
                             (config, entry.id, str(staging / prepared_file(entry.id)))))
     for family in families:
-        history = [e for e in results.history(family) if e.id in pulled] if family in families else []
+        history = [e for e in results.history(family) if e.id in pulled]
         for base, revision in zip(history, history[1:]):
             planned.append((_entry_cost(base) + _entry_cost(revision), f"pair:{base.id}:{revision.id}", pair_job,
                             (config, family, base.id, revision.id)))
@@ -169,6 +170,7 @@ def build_results(ws: Workspace, options: ReportOptions, progress: Progress = _n
         results.contract_skipped = "skipped with --no-contract"
 
     done = _run_jobs(planned, options.jobs, progress)
+    results.cached_jobs = sum(1 for result in done.values() if result.get("cached"))
     for entry in buildable:
         if f"version:{entry.id}" in done:
             results.versions[entry.id] = done[f"version:{entry.id}"]
@@ -227,4 +229,5 @@ def build_site(ws: Workspace, options: ReportOptions, progress: Progress = _no_p
         raise
     finished = time.perf_counter()
     timings = {"compute": round(computed - started, 2), "write": round(finished - computed, 2)}
-    return SiteReport(out=out, pages=pages, summary=summary, seconds=finished - started, files=files, timings=timings)
+    return SiteReport(out=out, pages=pages, summary=summary, seconds=finished - started, files=files,
+                      cached_jobs=results.cached_jobs, timings=timings)
