@@ -117,14 +117,13 @@ def top_level_boolean(ctx: Context) -> None:
             description="Nested `$defs` are hoisted into `components.schemas` under unique names matching APIM's "
                         "key pattern, and every `$ref` into them is rewritten.")
 def hoist_defs(ctx: Context) -> None:
-    components = ctx.document.setdefault("components", {})
-    schemas = components.setdefault("schemas", {})
     for _ in range(10_000):  # each round hoists one schema's $defs; nested ones surface in later rounds
         found = next(((w, s) for w, s in iter_schemas(ctx.document)
                       if isinstance(s.get("$defs") or s.get("definitions"), dict)), None)
         if found is None:
             return
         where, schema = found
+        schemas = ctx.document.setdefault("components", {}).setdefault("schemas", {})
         moves: dict[str, str] = {}
         owner = _component_name(where)
         for key in ("$defs", "definitions"):
