@@ -152,7 +152,8 @@ def history(ws: Workspace, element: str, family: str, *, on_progress: Progress |
 
 def _kind(changes: list[Change]) -> str:
     ids = {c.id for c in changes}
-    if any("added" in i and "media" not in i for i in ids) and not any("removed" in i for i in ids):
+    if any(("added" in i or i.startswith("new-")) and "media" not in i for i in ids) and not any(
+            "removed" in i for i in ids):
         return "added"
     if any("removed" in i for i in ids) and not any("added" in i for i in ids):
         return "removed"

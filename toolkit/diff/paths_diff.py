@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,8 @@ from .responses_diff import ResponsesDiff, compare_responses
 from .schema_diff import ValueChange
 from .security_diff import SecurityDiff, compare_security, requirements
 from .surfaces import API_VERSION, path_key, preview_header_names
+
+_PARAM = re.compile(r"\{[^}]*\}")
 
 
 @dataclass(eq=False)
@@ -110,7 +113,7 @@ def _preview_headers(ctx: DiffContext, op: OpSide, azure_v1: bool) -> tuple[str,
 
 def compare_operation(ctx: DiffContext, base: OpSide, revision: OpSide, mapped: bool) -> OperationDiff:
     diff = OperationDiff(base, revision, mapped=mapped)
-    diff.path_moved = not mapped and path_key(base.path, "dated", False).key != path_key(revision.path, "dated", False).key
+    diff.path_moved = not mapped and _shape(base.path) != _shape(revision.path)
     diff.fields = changes(base.node, revision.node, ("operationId",))
     if base.deprecated != revision.deprecated:
         diff.fields["deprecated"] = ValueChange(base.deprecated, revision.deprecated)
@@ -138,6 +141,10 @@ def compare_operation(ctx: DiffContext, base: OpSide, revision: OpSide, mapped: 
     diff.security = compare_security(_effective_security(ctx.base, base), _effective_security(ctx.revision, revision))
     diff.extensions = compare_extensions(base.node, revision.node)
     return diff
+
+
+def _shape(path: str) -> str:
+    return _PARAM.sub("{}", path)
 
 
 def _effective_security(spec: Spec, op: OpSide) -> list[Any]:

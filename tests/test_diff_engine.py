@@ -1,0 +1,190 @@
+"""The engine compares by meaning: renames, dialects, union order and recursion are handled, not reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from toolkit.diff import RuleConfig, RuleConfigError, compare, render_report
+from toolkit.model import Spec
+
+
+def spec(schemas: dict[str, Any], body_ref: str, *, openapi: str = "3.0.3", response: bool = False) -> Spec:
+    where = {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": body_ref}}}}}}
+    if not response:
+        where = {"requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": body_ref}}}},
+                 "responses": {"200": {"description": "ok"}}}
+    return Spec(document={"openapi": openapi, "info": {"title": "t", "version": "1"},
+                          "paths": {"/chat": {"post": where}}, "components": {"schemas": schemas}})
+
+
+def changes(base: Spec, revision: Spec, **kwargs: Any) -> list[tuple[str, str]]:
+    return [(c.id, c.element) for c in compare(base, revision, include_docs=True, **kwargs).changes]
+
+
+OPTIONS = {"type": "object", "properties": {"include_usage": {"type": "boolean"}}}
+
+
+def test_renamed_ref_with_identical_content_is_no_change() -> None:
+    base = spec({"Req": {"type": "object", "properties": {"o": {"$ref": "#/components/schemas/StreamOptions"}}},
+                 "StreamOptions": OPTIONS}, "#/components/schemas/Req")
+    revision = spec({"OpenAI.Request": {"type": "object",
+                                        "properties": {"o": {"$ref": "#/components/schemas/OpenAI.StreamOptions"}}},
+                     "OpenAI.StreamOptions": OPTIONS}, "#/components/schemas/OpenAI.Request")
+    assert changes(base, revision) == []
+
+
+def test_inline_schema_extracted_to_a_component_is_no_change() -> None:
+    base = spec({"Req": {"type": "object", "properties": {"o": dict(OPTIONS)}}}, "#/components/schemas/Req")
+    revision = spec({"Req": {"type": "object", "properties": {"o": {"$ref": "#/components/schemas/O"}}},
+                     "O": OPTIONS}, "#/components/schemas/Req")
+    assert changes(base, revision) == []
+
+
+def test_but_a_real_change_under_a_renamed_ref_is_found_with_its_path() -> None:
+    base = spec({"Req": {"type": "object", "properties": {"o": {"$ref": "#/components/schemas/A"}}},
+                 "A": OPTIONS}, "#/components/schemas/Req")
+    revision = spec({"Req": {"type": "object", "properties": {"o": {"$ref": "#/components/schemas/B"}}},
+                     "B": {"type": "object", "properties": {"include_usage": {"type": "string"}}}},
+                    "#/components/schemas/Req")
+    assert changes(base, revision) == [("request-property-type-changed", "o.include_usage")]
+
+
+UNION_MEMBERS = {
+    "Text": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["text"]},
+                                                                   "text": {"type": "string"}}},
+    "Image": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["image"]},
+                                                                    "url": {"type": "string"}}},
+    "Audio": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string", "enum": ["audio"]},
+                                                                    "data": {"type": "string"}}},
+}
+
+
+def _union(order: list[str]) -> dict[str, Any]:
+    return {"Part": {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in order]}, **UNION_MEMBERS}
+
+
+def test_one_of_member_inserted_at_the_front_is_only_an_addition() -> None:
+    base = spec(_union(["Text", "Image"]), "#/components/schemas/Part", response=True)
+    revision = spec(_union(["Audio", "Text", "Image"]), "#/components/schemas/Part", response=True)
+    found = compare(base, revision).changes
+    assert [(c.id, c.message) for c in found] == [
+        ("response-property-one-of-added", "response body (status 200): oneOf member `audio` added")]
+
+
+def test_one_of_members_are_matched_by_tag_even_when_renamed_and_reordered() -> None:
+    base = spec(_union(["Text", "Image"]), "#/components/schemas/Part")
+    renamed = {"Part": {"oneOf": [{"$ref": "#/components/schemas/ImagePart"}, {"$ref": "#/components/schemas/TextPart"}]},
+               "ImagePart": UNION_MEMBERS["Image"],
+               "TextPart": {**UNION_MEMBERS["Text"], "properties": {**UNION_MEMBERS["Text"]["properties"],
+                                                                     "annotations": {"type": "array", "items": {}}}}}
+    revision = spec(renamed, "#/components/schemas/Part")
+    assert changes(base, revision) == [("new-optional-request-property", "(text).annotations")]
+
+
+def test_discriminator_mapping_base_schema_matches_a_plain_one_of() -> None:
+    """TypeSpec spells a union as a base schema with a discriminator mapping; OpenAI as oneOf."""
+    base = spec(_union(["Text", "Image"]), "#/components/schemas/Part")
+    typespec = {"Part": {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}},
+                         "discriminator": {"propertyName": "type", "mapping": {
+                             "text": "#/components/schemas/Text", "image": "#/components/schemas/Image"}}},
+                "Text": {"allOf": [{"$ref": "#/components/schemas/Part"}], **UNION_MEMBERS["Text"]},
+                "Image": {"allOf": [{"$ref": "#/components/schemas/Part"}], **UNION_MEMBERS["Image"]}}
+    revision = spec(typespec, "#/components/schemas/Part")
+    assert [i for i, _ in changes(base, revision)] == ["schema-discriminator-added-or-removed"]
+
+
+def test_nullable_30_equals_type_array_31_and_null_any_of() -> None:
+    base = spec({"R": {"type": "object", "properties": {"n": {"type": "integer", "nullable": True},
+                                                       "o": {"allOf": [{"$ref": "#/components/schemas/O"}],
+                                                             "nullable": True}}},
+                 "O": OPTIONS}, "#/components/schemas/R")
+    revision = spec({"R": {"type": "object", "properties": {"n": {"type": ["integer", "null"]},
+                                                           "o": {"anyOf": [{"$ref": "#/components/schemas/O"},
+                                                                           {"type": "null"}]}}},
+                     "O": OPTIONS}, "#/components/schemas/R", openapi="3.1.0")
+    assert changes(base, revision) == []
+
+
+def test_exclusive_minimum_forms_and_const_enum_are_equal() -> None:
+    base = spec({"R": {"type": "object", "properties": {
+        "t": {"type": "number", "minimum": 0, "exclusiveMinimum": True},
+        "k": {"type": "string", "enum": ["x"]}}}}, "#/components/schemas/R")
+    revision = spec({"R": {"type": "object", "properties": {
+        "t": {"type": "number", "exclusiveMinimum": 0}, "k": {"const": "x", "type": "string"}}}},
+        "#/components/schemas/R", openapi="3.1.0")
+    assert changes(base, revision) == []
+
+
+def test_example_and_examples_are_equal_and_example_edits_are_doc_level() -> None:
+    base = spec({"R": {"type": "object", "properties": {"a": {"type": "string", "example": "x"}}}},
+                "#/components/schemas/R")
+    same = spec({"R": {"type": "object", "properties": {"a": {"type": "string", "examples": ["x"]}}}},
+                "#/components/schemas/R", openapi="3.1.0")
+    edited = spec({"R": {"type": "object", "properties": {"a": {"type": "string", "examples": ["y"]}}}},
+                  "#/components/schemas/R", openapi="3.1.0")
+    assert changes(base, same) == []
+    report = compare(base, edited, include_docs=True)
+    assert [(c.id, c.level) for c in report.changes] == [("request-property-doc-changed", "doc")]
+    assert compare(base, edited).changes == []  # left out unless asked
+
+
+def test_property_moved_into_all_of_is_no_change() -> None:
+    base = spec({"R": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"},
+                                                                          "b": {"type": "integer"}}}},
+                "#/components/schemas/R")
+    revision = spec({"Base": {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}},
+                     "R": {"allOf": [{"$ref": "#/components/schemas/Base"},
+                                     {"type": "object", "properties": {"b": {"type": "integer"}}}]}},
+                    "#/components/schemas/R")
+    assert changes(base, revision) == []
+
+
+def test_recursive_schemas_terminate_and_report_once() -> None:
+    def tree(leaf_type: str) -> dict[str, Any]:
+        return {"Node": {"type": "object", "properties": {
+            "value": {"type": leaf_type}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}}}
+
+    base = spec(tree("string"), "#/components/schemas/Node")
+    revision = spec(tree("integer"), "#/components/schemas/Node")
+    assert changes(base, base) == []
+    assert changes(base, revision) == [("request-property-type-changed", "value")]
+
+
+def test_config_changes_levels_and_silences_rules() -> None:
+    base = spec({"R": {"type": "object", "properties": {"a": {"type": "string"}}}}, "#/components/schemas/R")
+    revision = spec({"R": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}}},
+                    "#/components/schemas/R")
+    raised = compare(base, revision, config={"rules": {"new-optional-request-property": "error"}})
+    assert [(c.id, c.level) for c in raised.changes] == [("new-optional-request-property", "error")]
+    assert compare(base, revision, config={"rules": {"new-optional-request-property": "off"}}).changes == []
+    with pytest.raises(RuleConfigError, match="unknown rule id"):
+        RuleConfig.from_mapping({"rules": {"no-such-rule": "error"}})
+    with pytest.raises(RuleConfigError, match="level must be one of"):
+        RuleConfig.from_mapping({"rules": {"api-tag-added": "fatal"}})
+
+
+def test_fingerprints_are_stable_and_distinct() -> None:
+    base = spec({"R": {"type": "object", "properties": {"a": {"type": "string"}}}}, "#/components/schemas/R")
+    revision = spec({"R": {"type": "object", "properties": {"b": {"type": "string"}, "c": {"type": "string"}}}},
+                    "#/components/schemas/R")
+    first, second = compare(base, revision), compare(base, revision)
+    prints = [c.fingerprint for c in first.changes]
+    assert prints == [c.fingerprint for c in second.changes]
+    assert len(set(prints)) == len(prints) == 3
+    assert all(len(p) == 12 for p in prints)
+
+
+def test_every_format_renders_a_report() -> None:
+    base = spec({"R": {"type": "object", "properties": {"a": {"type": "string"}}}}, "#/components/schemas/R")
+    revision = spec({"R": {"type": "object", "properties": {"a": {"type": "integer"}}}}, "#/components/schemas/R")
+    report = compare(base, revision)
+    html = render_report(report, "html")
+    assert html.startswith("<!DOCTYPE html>") and "<link" not in html and "src=" not in html
+    assert "request property `a`" in html.replace("&#96;", "`")
+    assert render_report(report, "junit").startswith('<?xml version="1.0"')
+    assert "<failure type=\"error\"" in render_report(report, "junit")
+    assert render_report(report, "githubactions").startswith("::error ")
+    assert "| error | `POST /chat` |" in render_report(report, "markdown")
+    assert "[request-property-type-changed]" in render_report(report, "text")
