@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import Catalog
 from ..model import Spec
@@ -27,7 +28,6 @@ from .behaviour import Behaviour, Call, Reply, State
 from .surface import MountedSpec, OpenApiRequest, json_bytes
 
 DEFAULT_SPECS = ("v1", "2024-10-21")
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
 log = logging.getLogger("aoai-spec.mock")
 
 
@@ -117,18 +117,22 @@ class Mock:
                 return Reply(*azure.preview_header_required(header.name, header.value))
         raw = await request.body()
         content_type = request.headers.get("content-type", "")
-        problem = mounted.validate_request(OpenApiRequest(
-            path=mounted.prefix + sub, method=request.method.lower(), body=raw or None,
-            content_type=content_type.lower(), query=list(request.query_params.multi_items()),
-            headers=dict(request.headers)))
-        if problem:
-            return Reply(*azure.invalid_request(problem))
         body: Any = None
         if raw and "json" in content_type:
             try:
                 body = json.loads(raw)
             except ValueError:
                 return Reply(*azure.invalid_request("The request body is not valid JSON."))
+        query = [(k, v) for k, v in request.query_params.multi_items() if v != "" or not _empty_is_valid(mounted, op, k)]
+        problem = mounted.validate_request(OpenApiRequest(
+            path=mounted.prefix + sub, method=request.method.lower(), body=raw or None,
+            content_type=content_type.lower(), query=query, headers=dict(request.headers)))
+        if problem:
+            return Reply(*azure.invalid_request(problem))
+        declared = {p.get("name") for p in op.parameters if p.get("in") == "query"}
+        unknown = sorted({k for k, _ in query} - declared)
+        if unknown:
+            return Reply(*azure.invalid_request(f"Unrecognized request argument supplied: {unknown[0]}", unknown[0]))
         call = Call(mounted, op, sub, params, body, dict(request.query_params))
         reply = self.behaviour.handle(call)
         if reply.body is None and reply.events is None:
@@ -149,6 +153,28 @@ class Mock:
     def _request_id(self) -> str:
         digest = hashlib.sha256(f"{self.behaviour.state.seed}:req:{self.stats.requests}".encode()).hexdigest()
         return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+class _Dispatcher:
+    """Every HTTP request goes to the mock; Starlette's router would 404 paths with a newline before we see them."""
+
+    def __init__(self, app: ASGIApp, mock: Mock) -> None:
+        self.app, self.mock = app, mock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        response = await self.mock.endpoint(Request(scope, receive))
+        await response(scope, receive, send)
+
+
+def _empty_is_valid(mounted: MountedSpec, op: Any, name: str) -> bool:
+    """`after=`: openapi-core refuses every empty query value; drop it when the parameter's schema allows ""."""
+    for param in op.parameters:
+        if param.get("in") == "query" and param.get("name") == name:
+            return mounted.validator.is_valid("", param.get("schema", {}))
+    return True
 
 
 def _fingerprint(secret: str) -> str:
@@ -176,6 +202,6 @@ def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | Non
             log.warning("%s %s: no spec-valid success body (%s)", spec.name, key, problem)
     mock = Mock(v1, dated, ws.catalog, Behaviour(State(seed)), frozenset(api_keys) if api_keys is not None else None,
                 accept_bearer)
-    app = Starlette(routes=[Route("/{path:path}", mock.endpoint, methods=ALL_METHODS)])
+    app = Starlette(middleware=[Middleware(_Dispatcher, mock=mock)])
     app.state.mock = mock
     return app

@@ -43,12 +43,14 @@ class SchemaValidator:
     """Validates instances against schemas of one document (internal `#/...` refs resolve inside it)."""
 
     spec: Spec
+    document: dict[str, Any] | None = None  # the document refs resolve in (default: the spec's own)
     _registry: Registry = field(init=False)
     _cache: dict[int, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         spec_kind = DRAFT202012 if self.spec.is_31 else DRAFT4
-        self._registry = Registry().with_resource(DOC_URI, Resource.from_contents(self.spec.document, default_specification=spec_kind))
+        document = self.document if self.document is not None else self.spec.document
+        self._registry = Registry().with_resource(DOC_URI, Resource.from_contents(document, default_specification=spec_kind))
 
     def validator(self, schema: Any) -> Any:
         key = id(schema)

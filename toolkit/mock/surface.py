@@ -19,6 +19,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from ..catalog import CatalogEntry
 from ..model import Operation, Spec
+from ..schemas import iter_schemas
 from .azure import DATED_PREFIX, V1_PREFIX
 from .samples import Sample, SchemaValidator, choose_body
 
@@ -76,11 +77,15 @@ class MountedSpec:
     seed: int
     routes: list[Route] = field(default_factory=list)
     validator: SchemaValidator = field(init=False)
+    document: dict[str, Any] = field(init=False)  # the spec as validated: nullable read the way Schemathesis reads it
     _openapi: OpenAPI | None = field(default=None, init=False)
     _samples: dict[tuple[str, str, str], Sample] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self.validator = SchemaValidator(self.spec)
+        self.document = copy.deepcopy(self.spec.document)
+        if not self.spec.is_31:
+            relax_nullable(self.document)
+        self.validator = SchemaValidator(self.spec, self.document)
         by_path: dict[str, dict[str, Operation]] = {}
         for op in self.spec.operations():
             by_path.setdefault(op.path, {})[op.method] = op
@@ -101,7 +106,7 @@ class MountedSpec:
     def openapi(self) -> OpenAPI:
         """openapi-core over a copy whose server is the mock's own prefix (built on first use: ~1 s on v1)."""
         if self._openapi is None:
-            doc = copy.deepcopy(self.spec.document)
+            doc = {**self.document, "servers": []}
             doc["servers"] = [{"url": MOCK_HOST + self.prefix}]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -128,7 +133,10 @@ class MountedSpec:
         except SecurityValidationError:
             return None
         except Exception as exc:  # openapi-core raises a family of errors; the message is what the client needs
-            return _short(exc)
+            try:
+                return _short(exc)
+            except Exception:  # its own message can fail to render (undecodable bodies)
+                return exc.__class__.__name__
         return None
 
     def success(self, op: Operation) -> tuple[int, dict[str, Any] | None]:
@@ -166,6 +174,25 @@ class MountedSpec:
                         if sample and sample.origin == "unvalidated":
                             rows.append((op.key, sample.problem or "invalid"))
         return rows
+
+
+_NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def relax_nullable(document: dict[str, Any]) -> None:
+    """Read OAS 3.0 `nullable: true` next to `allOf`/`anyOf`/`oneOf`/`$ref` as "or null".
+
+    That is how the Azure specs mean it (TypeSpec emits `X | null` that way) and how Schemathesis generates it;
+    openapi-core follows the letter of OAS 3.0.3 (nullable needs `type` in the same object) and would refuse
+    requests both the spec authors and the contract tester consider valid.
+    """
+    targets = [schema for _, schema in iter_schemas(document)
+               if isinstance(schema, dict) and schema.get("nullable") is True
+               and any(k in schema for k in ("allOf", "anyOf", "oneOf", "$ref"))]
+    for schema in targets:
+        rest = {k: v for k, v in schema.items() if k != "nullable"}
+        schema.clear()
+        schema["anyOf"] = [rest, dict(_NULL_ONLY)]
 
 
 def surface_of(spec: Spec) -> str:

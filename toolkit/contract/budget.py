@@ -1,0 +1,208 @@
+"""The wire gate: every HTTP request a run sends to its target passes here, whatever phase or check sent it.
+
+Why at the `requests.Session.send` level: Schemathesis sends from several places (test cases, probes, the
+`ignored_auth` check's credential-less replays, auth retries), and some build their own session. Only the HTTP
+layer sees them all, so the hard budget, the rate limit, read-only safety, 429 handling and the cassette live
+here. The gate only touches requests whose URL starts with the target's origin; everything else (for instance an
+Entra token request) passes untouched. Schemathesis itself is not modified.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import requests
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_LIMIT = 4096
+
+
+class NotSent(requests.exceptions.RequestException):
+    """A request the gate refused to send (the run reports it; it never reached the target)."""
+
+
+class BudgetExhausted(NotSent):
+    pass
+
+
+class WriteRefused(NotSent):
+    pass
+
+
+@dataclass
+class Exchange:
+    """One request/response pair for the cassette (headers and bodies are redacted when written)."""
+
+    method: str
+    url: str
+    status: int | None
+    request_headers: dict[str, str]
+    request_body: str | None
+    response_headers: dict[str, str]
+    response_body: str | None
+    elapsed: float
+
+
+def parse_rate(text: str | None) -> float | None:
+    """`10/s`, `600/m`, `3600/h` or a bare number (per second) -> requests per second."""
+    if not text:
+        return None
+    amount, _, unit = text.partition("/")
+    per = {"": 1.0, "s": 1.0, "m": 60.0, "h": 3600.0}.get(unit.strip().lower())
+    try:
+        value = float(amount)
+    except ValueError:
+        value = -1
+    if per is None or value <= 0:
+        from .errors import ContractConfigError
+
+        raise ContractConfigError(f"--rate-limit {text!r}: expected N/s, N/m, N/h or a number of requests per second")
+    return value / per
+
+
+def retry_after_seconds(headers: Any) -> float | None:
+    """Azure sends `retry-after-ms` and/or `Retry-After` (seconds or an HTTP date)."""
+    millis = headers.get("retry-after-ms")
+    if millis:
+        with contextlib.suppress(ValueError):
+            return float(millis) / 1000
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    with contextlib.suppress(ValueError):
+        return float(value)
+    parsed = email.utils.parsedate_to_datetime(value) if value else None
+    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+@dataclass
+class WireGate:
+    origin: str
+    max_requests: int | None = None
+    rate: float | None = None  # requests per second
+    allow_writes: bool = False
+    retry_after_max: float = 30.0  # never wait longer than this for one 429
+    retries_on_429: int = 2
+    record: bool = False
+    on_exhausted: Callable[[], None] | None = None
+    sent: int = 0
+    refused: int = 0
+    refused_writes: int = 0
+    reserved: int = 0  # slots kept for deleting what the run created
+    throttled: int = 0
+    waited: float = 0.0
+    exhausted: bool = False
+    cleanup_mode: bool = False
+    exchanges: list[Exchange] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    _next_slot: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def covers(self, url: str) -> bool:
+        return url.startswith(self.origin)
+
+    # -- budget
+    def _admit(self, method: str) -> None:
+        with self._lock:
+            if not self.allow_writes and method not in SAFE_METHODS and not self.cleanup_mode:
+                self.refused_writes += 1
+                raise WriteRefused(f"not sent: {method} is a write and --allow-writes was not given")
+            if self.max_requests is not None:
+                # A write may create something; keep one slot to delete it, so cleanup never breaks the budget.
+                need = 1 if (method in SAFE_METHODS or self.cleanup_mode) else 2
+                held = 0 if self.cleanup_mode else self.reserved
+                if self.sent + held + need > self.max_requests:
+                    self.refused += 1
+                    first = not self.exhausted
+                    self.exhausted = True
+                    if first and self.on_exhausted:
+                        self.on_exhausted()
+                    raise BudgetExhausted(f"not sent: the budget of {self.max_requests} requests is used up")
+            self.sent += 1
+            wait = 0.0
+            if self.rate:
+                now = time.monotonic()
+                slot = max(now, self._next_slot)
+                self._next_slot = slot + 1.0 / self.rate
+                wait = slot - now
+        if wait > 0:
+            time.sleep(wait)
+
+    def reserve_cleanup(self) -> None:
+        with self._lock:
+            self.reserved += 1
+
+    def release_cleanup(self) -> None:
+        with self._lock:
+            self.reserved = max(0, self.reserved - 1)
+
+    # -- sending
+    def send(self, original: Callable[..., requests.Response], session: requests.Session,
+             request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        attempts = 0
+        while True:
+            self._admit((request.method or "GET").upper())
+            started = time.monotonic()
+            response = original(session, request, **kwargs)
+            self._note(request, response, time.monotonic() - started)
+            if response.status_code != 429 or attempts >= self.retries_on_429:
+                return response
+            delay = retry_after_seconds(response.headers)
+            if delay is None or delay > self.retry_after_max:
+                return response
+            attempts += 1
+            with self._lock:
+                self.throttled += 1
+                self.waited += delay
+            time.sleep(delay)
+
+    def _note(self, request: requests.PreparedRequest, response: requests.Response, elapsed: float) -> None:
+        with self._lock:
+            self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
+        if not self.record:
+            return
+        body = request.body
+        if isinstance(body, bytes):
+            body = body[:BODY_LIMIT].decode("utf-8", "replace")
+        try:
+            text = response.content[:BODY_LIMIT].decode("utf-8", "replace")
+        except Exception:  # a stream that cannot be read whole is recorded without its body
+            text = None
+        exchange = Exchange(request.method or "GET", request.url or "", response.status_code, dict(request.headers),
+                            body[:BODY_LIMIT] if isinstance(body, str) else None, dict(response.headers), text,
+                            round(elapsed, 4))
+        with self._lock:
+            self.exchanges.append(exchange)
+
+
+_ACTIVE: list[WireGate] = []
+_ORIGINAL_SEND = requests.Session.send
+_INSTALL_LOCK = threading.Lock()
+
+
+def _gated_send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    url = request.url or ""
+    for gate in list(_ACTIVE):
+        if gate.covers(url):
+            return gate.send(_ORIGINAL_SEND, session, request, **kwargs)
+    return _ORIGINAL_SEND(session, request, **kwargs)
+
+
+@contextlib.contextmanager
+def installed(gate: WireGate) -> Iterator[WireGate]:
+    """Route the target's traffic through `gate` for the duration of a run."""
+    with _INSTALL_LOCK:
+        _ACTIVE.append(gate)
+        requests.Session.send = _gated_send  # type: ignore[method-assign]
+    try:
+        yield gate
+    finally:
+        with _INSTALL_LOCK:
+            _ACTIVE.remove(gate)
+            if not _ACTIVE:
+                requests.Session.send = _ORIGINAL_SEND  # type: ignore[method-assign]

@@ -1,0 +1,9 @@
+"""Errors a user can cause in a contract run (exit code 2, one line)."""
+
+from __future__ import annotations
+
+from ..errors import AoaiSpecError
+
+
+class ContractConfigError(AoaiSpecError):
+    """Bad options: a missing environment variable, an unusable URL, a malformed targets file."""
