@@ -12,6 +12,7 @@ from ..model import Spec
 from ..workspace import Workspace
 from .compare import compare
 from .report import Change, DiffReport
+from .surfaces import path_key
 
 Progress = Callable[[int, int, str], None]
 
@@ -91,7 +92,9 @@ _OPERATION = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+(/\S
 
 
 def _path_shape(path: str) -> str:
-    return re.sub(r"\{[^}]*\}", "{}", path)
+    """A path as users name it: parameter names blanked, `/openai` and the dated deployment prefix dropped, so
+    `POST /chat/completions` finds `/deployments/{deployment-id}/chat/completions` too."""
+    return path_key(path, "dated", True).key
 
 
 @dataclass

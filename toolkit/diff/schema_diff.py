@@ -117,7 +117,8 @@ class SchemaComparer:
         # or facing a single schema (a union narrowed to one member, or one schema widened to a union): the
         # members carry the structure, so compare members, not the outer shells.
         unions = (b.union, r.union)
-        shell_only = (b.pure_union or r.pure_union) and b.pure_union != r.pure_union
+        shell_only = bool(unions[0]) != bool(unions[1]) or (
+            (b.pure_union or r.pure_union) and b.pure_union != r.pure_union)
         if shell_only:
             d.types = None
         else:
