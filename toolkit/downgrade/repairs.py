@@ -7,9 +7,11 @@ Found in real specs: dangling `$ref`s (AOAI 2025-04-01-preview), `required` name
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from .. import pointer as jp
+from ..model import HTTP_METHODS
 from ..schemas import iter_schemas
 from .references import iter_refs
 from .registry import Context, conversion
@@ -99,6 +101,43 @@ def discriminator_required(ctx: Context) -> None:
         exact = bool(branches) and all(_requires(b, name, ctx) for b in branches)
         how = "every branch already required it" if exact else "objects without it are now rejected"
         ctx.lose(jp.join(where, "discriminator"), f"discriminator property {name!r} added to required ({how})")
+
+
+@conversion("path-parameters", row="repair", lossy=True, stage="repair",
+            description="A `{name}` in a path template without an `in: path` parameter gets a string parameter; a "
+                        "path parameter that is not in the template is removed (3.0 validators reject both).")
+def path_parameters(ctx: Context) -> None:
+    paths = ctx.document.get("paths")
+    for path, item in (paths.items() if isinstance(paths, dict) else []):
+        if not isinstance(item, dict):
+            continue
+        template = re.findall(r"\{([^{}]+)\}", path)
+        shared = _path_parameter_names(item.get("parameters"), ctx)
+        for method in HTTP_METHODS:
+            op = item.get(method)
+            if not isinstance(op, dict):
+                continue
+            where = jp.join("#/paths", path, method)
+            declared = shared | _path_parameter_names(op.get("parameters"), ctx)
+            for name in [n for n in template if n not in declared]:
+                op.setdefault("parameters", []).append(
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+                ctx.lose(where, f"path parameter {{{name}}} was not declared; added as a string")
+            if isinstance(op.get("parameters"), list):
+                for param in list(op["parameters"]):
+                    target = ctx.deref(param)
+                    if isinstance(target, dict) and target.get("in") == "path" and target.get("name") not in template:
+                        op["parameters"].remove(param)
+                        ctx.lose(where, f"path parameter {target.get('name')!r} is not in the template; removed")
+
+
+def _path_parameter_names(params: Any, ctx: Context) -> set[str]:
+    names = set()
+    for param in params if isinstance(params, list) else []:
+        target = ctx.deref(param)
+        if isinstance(target, dict) and target.get("in") == "path" and isinstance(target.get("name"), str):
+            names.add(target["name"])
+    return names
 
 
 @conversion("default-invalid", row="M37", lossy=True, stage="repair",

@@ -69,6 +69,15 @@ def _guess_type(others: list[Any], ctx: Context) -> str:
     return kinds.pop() if len(kinds) == 1 and None not in kinds else "string"
 
 
+def _unique(values: list[Any]) -> list[Any]:
+    """Values without repeats, first occurrence kept (JSON equality: 1 and true stay distinct)."""
+    seen: list[Any] = []
+    for value in values:
+        if not any(type(value) is type(v) and value == v for v in seen):
+            seen.append(value)
+    return seen
+
+
 def _move_to_extension(schema: dict[str, Any], key: str) -> None:
     schema[f"x-{key.lstrip('$')}"] = schema.pop(key)
 
@@ -449,8 +458,8 @@ def boolean_schema(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("required-enum-shape", row="M36", lossy=False, stage="schema", keywords=("required", "enum"),
-            description="`required: []` is dropped and duplicate names removed; `enum: []` (nothing allowed) -> "
-                        "`not: {}`; a `null` enum value on a schema that does not allow null (it never matched) "
+            description="`required: []` is dropped, duplicate names and enum values removed; `enum: []` (nothing "
+                        "allowed) -> `not: {}`; a `null` enum value on a schema that does not allow null (it never matched) "
                         "is removed.")
 def required_enum_shape(schema: dict[str, Any], where: str, ctx: Context) -> None:
     required = schema.get("required")
@@ -463,6 +472,10 @@ def required_enum_shape(schema: dict[str, Any], where: str, ctx: Context) -> Non
     enum = schema.get("enum")
     if isinstance(enum, list) and None in enum and "type" in schema and schema.get("nullable") is not True:
         enum = schema["enum"] = [v for v in enum if v is not None]
+    if isinstance(enum, list) and len(enum) > 1:
+        unique = _unique(enum)
+        if len(unique) != len(enum):
+            schema["enum"] = unique
     if enum == []:
         del schema["enum"]
         add_constraint(schema, {"not": {}})
