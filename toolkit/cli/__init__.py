@@ -12,9 +12,9 @@ import sys
 import click
 
 from ..errors import AoaiSpecError
-from . import catalog_commands, diff_commands, downgrade_commands, report_commands
+from . import catalog_commands, contract_commands, diff_commands, downgrade_commands, report_commands
 
-COMMAND_MODULES = (catalog_commands, report_commands, downgrade_commands, diff_commands)
+COMMAND_MODULES = (catalog_commands, report_commands, downgrade_commands, diff_commands, contract_commands)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

@@ -21,7 +21,10 @@ MOCK_MAX_REQUESTS = 1500
 
 def run_against_mock(spec_arg: str = "v1", *, max_requests: int | None = MOCK_MAX_REQUESTS, seed: int = 0,
                      ws: Workspace | None = None, **overrides: Any) -> ContractReport:
-    """Start the Azure-like mock in-process on a free 127.0.0.1 port and contract-test it (writes allowed)."""
+    """Start the Azure-like mock in-process on a free 127.0.0.1 port and contract-test it (writes allowed).
+
+    `overrides` are `ContractConfig` fields (phases, include_paths, cassette...); `seed` seeds both sides.
+    """
     from ..mock import create_app, serve_in_background
 
     ws = ws or Workspace()

@@ -10,6 +10,7 @@ from typing import Any
 from ..pointer import join
 from ..render import render
 from .classify import CLASSES
+from .redact import Redactor
 
 
 @dataclass
@@ -107,6 +108,7 @@ class ContractReport:
     cleanup: CleanupResult = field(default_factory=CleanupResult)
     statuses: dict[int, int] = field(default_factory=dict)
     region: str | None = None
+    redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)  # the run's secrets
 
     @property
     def classified(self) -> dict[str, int]:
@@ -149,16 +151,24 @@ REPORT_FORMATS = ("json", "junit", "html", "markdown", "text")
 def render_report(report: ContractReport, fmt: str) -> str:
     """`json`, `junit` (XML), `html`, `markdown` or `text` for one run."""
     if fmt == "json":
-        return json.dumps(report.to_dict(), indent=2) + "\n"
-    template = {"junit": "contract/junit.xml.j2", "html": "contract/report.html.j2",
-                "markdown": "contract/summary.md.j2", "text": "contract/summary.txt.j2"}[fmt]
-    return render(template, report=report, classified=report.classified)
+        text = json.dumps(report.redactor.data(report.to_dict()), indent=2) + "\n"
+    else:
+        template = {"junit": "contract/junit.xml.j2", "html": "contract/report.html.j2",
+                    "markdown": "contract/summary.md.j2", "text": "contract/summary.txt.j2"}[fmt]
+        text = render(template, report=report, classified=report.classified)
+    return report.redactor.scrub(text)
 
 
 def render_matrix(reports: list[ContractReport], fmt: str) -> str:
     """One report for several deployments: `json`, `junit`, `html`, `markdown` or `text`."""
+    redactor = Redactor()
+    for report in reports:
+        redactor.add(*report.redactor.secrets)
     if fmt == "json":
-        return json.dumps({"ok": all(r.ok for r in reports), "targets": [r.to_dict() for r in reports]}, indent=2) + "\n"
-    template = {"junit": "contract/matrix.junit.xml.j2", "html": "contract/matrix.html.j2",
-                "markdown": "contract/matrix.md.j2", "text": "contract/matrix.md.j2"}[fmt]
-    return render(template, reports=reports)
+        text = json.dumps(redactor.data({"ok": all(r.ok for r in reports), "targets": [r.to_dict() for r in reports]}),
+                          indent=2) + "\n"
+    else:
+        template = {"junit": "contract/matrix.junit.xml.j2", "html": "contract/matrix.html.j2",
+                    "markdown": "contract/matrix.md.j2", "text": "contract/matrix.md.j2"}[fmt]
+        text = render(template, reports=reports)
+    return redactor.scrub(text)

@@ -99,8 +99,6 @@ def _delete_templates(spec: Spec) -> frozenset[str]:
 
 
 def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_version: str | None) -> Any:
-    import schemathesis
-
     unknown = [p for p in config.phases if p not in PHASES]
     if unknown:
         raise ContractConfigError(f"--phases: unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
@@ -126,6 +124,18 @@ def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_versi
     if config.excluded_checks:
         settings["checks"] = {name: {"enabled": False} for name in config.excluded_checks}
     document = for_schemathesis(spec.document)  # a copy; Schemathesis may annotate it
+    schema = _load(document, settings, config)
+    examples = _examples_for_budget(config, sum(1 for _ in schema.get_all_operations()))
+    if examples != config.max_examples:  # the generation settings are fixed at load time: load again
+        settings["generation"]["max-examples"] = examples
+        schema = _load(document, settings, config)
+    return schema
+
+
+def _load(document: dict[str, Any], settings: dict[str, Any], config: ContractConfig) -> Any:
+    """A Schemathesis schema with the user's filters, restricted to read-only methods unless writes are allowed."""
+    import schemathesis
+
     schema = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(settings))
     filters = {"path": config.include_paths, "method": [m.upper() for m in config.include_methods],
                "tag": config.include_tags, "operation_id": config.include_operation_ids}
@@ -135,6 +145,15 @@ def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_versi
     if not config.allow_writes:
         schema = schema.include(method=list(SAFE_METHODS))
     return schema
+
+
+def _examples_for_budget(config: ContractConfig, operations: int) -> int:
+    """Max examples per operation scaled to the budget (about 4 requests per example, with the checks' replays),
+    so a small budget spreads over every operation instead of being spent on the first few. The wire gate still
+    enforces the budget itself."""
+    if config.max_requests is None or operations == 0:
+        return config.max_examples
+    return max(1, min(config.max_examples, config.max_requests // (operations * 4)))
 
 
 def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> ContractReport:
@@ -157,11 +176,18 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
                                _delete_templates(spec), _model_operations(spec))
     report = ContractReport(target=config.name, spec=spec.name, url=url, surface=surface, api_version=api_version,
                             deployment=config.deployment, phases=list(config.phases), max_requests=config.max_requests,
-                            region=config.region)
+                            region=config.region, redactor=redactor)
     started = time.monotonic()
     run_hooks.activate(state)
     try:
         with installed(gate):
+            if config.scenario and config.allow_writes:
+                # First, while the budget is whole: the workflow is a handful of requests and the one check of
+                # the Responses state machine; the engine's phases then spend the rest.
+                from .scenario import run_responses_workflow
+
+                report.scenario = run_responses_workflow(schema, state, credential, url)
+                report.failures.extend(_scenario_failures(report))
             stream = schemathesis.engine.from_schema(schema).execute()
             gate.on_exhausted = stream.stop
             for event in stream:
@@ -174,11 +200,6 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
                     report.errors.append(redactor.scrub(f"fatal: {event.exception}"))
                 elif isinstance(event, events.EngineFinished):
                     report.stop_reason = "budget" if gate.exhausted else str(event.stop_reason.value)
-            if config.scenario and config.allow_writes and not gate.exhausted:
-                from .scenario import run_responses_workflow
-
-                report.scenario = run_responses_workflow(schema, state, credential, url)
-                report.failures.extend(_scenario_failures(report))
             if config.cleanup:
                 report.cleanup = delete_created(state, credential, url, config.request_timeout)
     finally:
@@ -188,6 +209,9 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
     report.writes_refused, report.budget_exhausted = gate.refused_writes, gate.exhausted
     report.throttled_waits, report.waited_seconds, report.statuses = gate.throttled, gate.waited, dict(gate.statuses)
     report.failures = _dedupe(report.failures)
+    for op in report.operations:
+        if op.status in ("errored", "skipped") and gate.exhausted:
+            op.status, op.skip_reason = "budget", "not reached: the request budget was used up"
     report.operations.sort(key=lambda o: o.operation)
     if config.cassette is not None:
         from .cassette import write_cassette
