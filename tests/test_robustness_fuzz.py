@@ -1,0 +1,127 @@
+"""Property-based fuzzing (Hypothesis) of the loader, the diff engine and the downgrade over random OpenAPI
+3.0/3.1 documents with refs (and so ref cycles), composition, nullable and type arrays.
+
+Properties: the loader round-trips every document through JSON and YAML and `validate` never crashes on it; a
+document diffed against itself has no changes; the downgrade of every document is valid OpenAPI 3.0 for
+openapi-spec-validator and leaves its input untouched. Examples are bounded and derandomised, so CI is stable;
+`AOAI_SPEC_FUZZ_EXAMPLES=N` runs more by hand.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from tests.hostile.openapi_strategies import openapi_documents
+from toolkit.load import dump, load
+from toolkit.model import Spec
+
+EXAMPLES = int(os.environ.get("AOAI_SPEC_FUZZ_EXAMPLES", "25"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+
+
+def _structure_errors(document: dict, validator_cls: type) -> list[str] | None:
+    """openapi-spec-validator's messages, or None where the validator itself recurses forever on a ref cycle
+    (its `required`-vs-`properties` walk follows allOf/items refs without a visited set)."""
+    try:
+        return [e.message for e in validator_cls(document).iter_errors()]
+    except RecursionError:
+        return None
+
+
+@FUZZ
+@given(document=openapi_documents(), fmt=st.sampled_from(["json", "yaml"]))
+def test_loader_round_trips_and_validate_never_crashes(document: dict, fmt: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    from toolkit.validate import validate
+
+    path = tmp_path_factory.mktemp("fuzz") / f"spec.{fmt}"
+    path.write_text(dump(document, fmt), encoding="utf-8")
+    loaded = load(path)
+    assert loaded.document == document
+    assert not loaded.warnings
+    spec = Spec.from_loaded(loaded)
+    assert len(list(spec.operations())) == sum(
+        1 for item in document["paths"].values() for method in item if method != "parameters")
+    report = validate(spec)
+    json.dumps(report.to_dict())  # renders to JSON without help
+
+
+@FUZZ
+@given(document=openapi_documents())
+def test_self_diff_is_always_empty(document: dict) -> None:
+    diff = pytest.importorskip("toolkit.diff")
+    base, revision = Spec(document=document), Spec(document=copy.deepcopy(document))
+    report = diff.compare(base, revision)
+    assert [c.to_dict() for c in report.changes] == []
+
+
+@FUZZ
+@given(document=openapi_documents())
+def test_diff_never_crashes_between_two_random_documents(document: dict) -> None:
+    """Any pair of documents (3.0 vs 3.1, disjoint paths, different ref graphs) diffs without an exception."""
+    diff = pytest.importorskip("toolkit.diff")
+    other = copy.deepcopy(document)
+    other["components"]["schemas"]["Pet"], other["components"]["schemas"]["Node"] = (
+        other["components"]["schemas"]["Node"], other["components"]["schemas"]["Pet"])
+    report = diff.compare(Spec(document=document), Spec(document=other))
+    for change in report.changes:
+        assert change.level in ("error", "warning", "info", "doc"), change
+        json.dumps(change.to_dict())
+
+
+@FUZZ
+@given(document=openapi_documents())
+def test_downgrade_output_is_always_valid_30(document: dict) -> None:
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    from toolkit.downgrade import downgrade_document
+
+    source_cls = OpenAPIV31SpecValidator if document["openapi"].startswith("3.1") else OpenAPIV30SpecValidator
+    source_errors = _structure_errors(document, source_cls)
+    assume(source_errors == [])  # only valid inputs (None: the validator cannot check this ref cycle)
+    before = copy.deepcopy(document)
+    result = downgrade_document(document)
+    assert document == before, "downgrade modified its input"
+    assert result.document["openapi"].startswith("3.0")
+    errors = _structure_errors(result.document, OpenAPIV30SpecValidator)
+    assume(errors is not None)
+    assert errors == [], (errors[:5], json.dumps(result.document)[:3000])
+    json.dumps(result.to_dict())
+
+
+def test_strategy_produces_valid_documents_of_both_versions() -> None:
+    """Guard for the fuzzers: the generator makes valid 3.0 and 3.1 documents, with ref cycles among them."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    seen: dict[str, int] = {"3.0": 0, "3.1": 0, "cyclic": 0, "invalid": 0}
+
+    @FUZZ
+    @given(document=openapi_documents())
+    def sample(document: dict) -> None:
+        v31 = document["openapi"].startswith("3.1")
+        seen["3.1" if v31 else "3.0"] += 1
+        schemas = document["components"]["schemas"]
+        seen["cyclic"] += any(f'"#/components/schemas/{name}"' in json.dumps(schema) for name, schema in schemas.items())
+        errors = _structure_errors(document, OpenAPIV31SpecValidator if v31 else OpenAPIV30SpecValidator)
+        seen["invalid"] += bool(errors)
+
+    sample()
+    assert seen["3.0"] and seen["3.1"] and seen["cyclic"], seen
+    assert seen["invalid"] == 0, seen
+
+
+def test_fuzz_files_are_written_where_asked(tmp_path: Path) -> None:
+    """`dump` writes exact integers (int64 bounds) that the loader reads back unchanged."""
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                "components": {"schemas": {"Big": {"type": "integer", "maximum": 2**63 - 1, "minimum": -(2**63)}}}}
+    for fmt in ("json", "yaml"):
+        path = tmp_path / f"big.{fmt}"
+        path.write_text(dump(document, fmt))
+        assert load(path).document == document
