@@ -26,8 +26,8 @@ def pages(results: BuildResults) -> list[Page]:
     rows = []
     for entry in results.entries:
         result = results.versions.get(entry.id)
-        if result is None:
-            continue  # never pulled (unpinned, or the pull failed): the index says so
+        if result is None or entry.variant_of:
+            continue  # never pulled (the index says why), or a format twin (its primary has the page)
         apim = result.get("apim")
         verdict = apim_verdict(apim)
         row = {

@@ -1,8 +1,9 @@
 """A result cache in the store, so a second build of an unchanged estate skips the expensive stages.
 
 A stage result is keyed by what it depends on: the sha256 of the spec files it read, its parameters, and a
-fingerprint of the toolkit's own code (a new diff rule or APIM fix must show up in the next build, so any code
-change invalidates everything). Entries are JSON files written atomically; an unreadable entry is a miss.
+fingerprint of the code that computed it (a new diff rule or APIM fix must show up in the next build): the
+toolkit's top-level modules (loader, model, validate...), the subpackages the stage uses, and `report/jobs.py`.
+Entries are JSON files written atomically; an unreadable entry is a miss.
 """
 
 from __future__ import annotations
@@ -18,13 +19,21 @@ from typing import Any
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """sha256 over every module of the toolkit package (paths and contents)."""
+# What each cached stage's code is: subpackages besides the top-level modules.
+STAGE_PACKAGES = {"version": ("apim", "downgrade"), "pair": ("diff",), "compat": ("diff",)}
+WHOLE_PACKAGE = ("",)  # for a stage not listed: any code change invalidates it
+
+
+@lru_cache(maxsize=None)
+def code_fingerprint(packages: tuple[str, ...] = ()) -> str:
+    """sha256 over the top-level modules, the given subpackages and the jobs module (paths and contents)."""
     digest = hashlib.sha256()
-    for module in sorted(_PACKAGE.rglob("*.py")):
+    modules = [*_PACKAGE.glob("*.py"), _PACKAGE / "report" / "jobs.py"]
+    for package in packages:
+        modules.extend((_PACKAGE / package).rglob("*.py"))
+    for module in sorted(set(modules)):
         digest.update(str(module.relative_to(_PACKAGE)).encode())
-        digest.update(module.read_bytes())
+        digest.update(module.read_bytes() if module.is_file() else b"")
     return digest.hexdigest()
 
 
@@ -35,7 +44,8 @@ class ResultCache:
         self.directory = directory
 
     def key(self, stage: str, *parts: Any) -> str:
-        material = json.dumps([stage, code_fingerprint(), *parts], sort_keys=True, default=str)
+        fingerprint = code_fingerprint(STAGE_PACKAGES.get(stage, WHOLE_PACKAGE))
+        material = json.dumps([stage, fingerprint, *parts], sort_keys=True, default=str)
         return hashlib.sha256(material.encode()).hexdigest()[:32]
 
     def _file(self, stage: str, key: str, suffix: str = ".json") -> Path | None:

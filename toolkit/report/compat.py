@@ -9,13 +9,14 @@ from .results import BuildResults
 
 def page(results: BuildResults) -> Page:
     compat = results.compat or {}
+    built = {e.id for e in results.entries}  # a version page exists only for the families in the build
     data = {
         "openai": compat.get("openai"),
         "v1": compat.get("v1"),
         "report": compat.get("report"),
         "skipped": results.compat_skipped,
         "errors": compat.get("errors", []),
-        "pages": {"openai": paths.version_path(compat["openai"]) if compat.get("openai") else None,
-                  "v1": paths.version_path(compat["v1"]) if compat.get("v1") else None},
+        "pages": {side: paths.version_path(compat[side]) if compat.get(side) in built else None
+                  for side in ("openai", "v1")},
     }
     return Page(paths.COMPAT, "compat", "OpenAI ↔ Azure v1 compatibility", data)

@@ -18,7 +18,7 @@ def page(results: BuildResults, targets: Path | None) -> Page:
         "spec": contract.get("spec"),
         "max_requests": contract.get("max_requests"),
         "status": contract_status(results.contract),
-        "report": contract.get("report"),
+        "reports": contract.get("reports") or [],
         "skipped": results.contract_skipped,
         "errors": contract.get("errors", []),
         "seconds": contract.get("seconds"),

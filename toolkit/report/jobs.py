@@ -221,39 +221,33 @@ def compat_job(config: WorkspaceConfig, openai_id: str, v1_id: str) -> dict[str,
 # --------------------------------------------------------------------------------------------------- contract
 
 
+def _redacted(report: Any) -> dict[str, Any]:
+    """A contract report as data with the run's secrets (api keys, tokens) scrubbed, as the runner's own JSON is."""
+    data = as_dict(report)
+    redactor = getattr(report, "redactor", None)
+    return redactor.data(data) if redactor is not None else data
+
+
 def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | None, max_requests: int,
                  seed: int) -> dict[str, Any]:
-    """Contract-test the built-in mock (default) or the deployments of a targets file."""
+    """Contract-test the built-in mock (default) or every deployment of a targets file: one report per target."""
     started = time.perf_counter()
     ws = workspace(config)
     errors: list[dict[str, Any]] = []
     subject = targets_file or f"mock ({spec_arg})"
 
-    def run() -> dict[str, Any]:
+    def run() -> list[dict[str, Any]]:
         from .. import contract
 
         if targets_file:
-            return as_dict(contract.run_contract(_targets_config(targets_file, max_requests, seed)))
-        return as_dict(contract.run_against_mock(spec_arg, max_requests=max_requests, seed=seed, ws=ws))
+            targets = contract.load_targets(Path(targets_file), default_spec=spec_arg)
+            return [_redacted(r) for r in contract.run_targets(targets, ws=ws, max_requests=max_requests, seed=seed)]
+        return [_redacted(contract.run_against_mock(spec_arg, max_requests=max_requests, seed=seed, ws=ws))]
 
-    report = attempt("contract", subject, run, errors)
+    reports = attempt("contract", subject, run, errors)
     return {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
-            "max_requests": max_requests, "report": report, "errors": errors,
+            "max_requests": max_requests, "reports": reports, "errors": errors,
             "seconds": round(time.perf_counter() - started, 3)}
-
-
-def _targets_config(targets_file: str, max_requests: int, seed: int) -> Any:
-    """The contract runner's configuration for a targets file (its own loader, when it has one)."""
-    from .. import contract
-
-    loader = getattr(contract, "load_targets", None) or getattr(contract, "config_from_targets", None)
-    if loader is None:
-        raise StageErrorSignal("toolkit.contract has no targets-file loader (load_targets) to read " + targets_file)
-    return loader(targets_file, max_requests=max_requests, seed=seed)
-
-
-class StageErrorSignal(RuntimeError):
-    """An integration gap with another area's API, reported on the page like any stage failure."""
 
 
 __all__ = ["APIM_INLINE_LIMIT_BYTES", "StageError", "WorkspaceConfig", "compat_job", "contract_job", "pair_job",

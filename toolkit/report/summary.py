@@ -24,15 +24,19 @@ def apim_verdict(apim: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def contract_status(contract: dict[str, Any] | None) -> dict[str, Any]:
+    """passed | failed (contract failures found) | error (the run did not happen) | skipped, with the counts."""
     if contract is None:
-        return {"status": "skipped", "failures": 0, "requests": 0}
-    report = contract.get("report")
-    if not report:
-        return {"status": "error", "failures": 0, "requests": 0}
-    failures = report.get("failures") or []
-    count = len(failures) if isinstance(failures, list) else int(failures)
-    requests = report.get("requests_sent", report.get("requests", 0)) or 0
-    return {"status": "failed" if count else "passed", "failures": count, "requests": requests}
+        return {"status": "skipped", "failures": 0, "other": 0, "requests": 0}
+    reports = contract.get("reports")
+    if not reports:
+        return {"status": "error", "failures": 0, "other": 0, "requests": 0}
+    failures = [f for r in reports for f in r.get("failures", [])]
+    contract_failures = sum(1 for f in failures if f.get("failure_class", "contract") == "contract")
+    scenario_failed = any(not step.get("ok", True) for r in reports for step in r.get("scenario", []))
+    requests = sum((r.get("budget") or {}).get("requests_sent", 0) for r in reports)
+    failed = contract_failures or scenario_failed or not all(r.get("ok", True) for r in reports)
+    return {"status": "failed" if failed else "passed", "failures": contract_failures,
+            "other": len(failures) - contract_failures, "requests": requests}
 
 
 def summarize(results: BuildResults) -> dict[str, Any]:
@@ -93,6 +97,7 @@ def summarize(results: BuildResults) -> dict[str, Any]:
         "changes": totals,
         "most_breaking": most_breaking,
         "apim_ready": ready,
+        "apim_checked": sum(1 for r in results.versions.values() if r.get("apim")),
         "apim_not_ready": not_ready,
         "contract": contract,
         "stage_errors": {"input": len(errors) - len(internal), "internal": len(internal),
