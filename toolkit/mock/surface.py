@@ -186,9 +186,11 @@ def relax_nullable(document: dict[str, Any]) -> None:
     openapi-core follows the letter of OAS 3.0.3 (nullable needs `type` in the same object) and would refuse
     requests both the spec authors and the contract tester consider valid.
     """
-    targets = [schema for _, schema in iter_schemas(document)
-               if isinstance(schema, dict) and schema.get("nullable") is True
-               and any(k in schema for k in ("allOf", "anyOf", "oneOf", "$ref"))]
+    nullable = [schema for _, schema in iter_schemas(document) if isinstance(schema, dict) and schema.get("nullable") is True]
+    for schema in nullable:  # `nullable` with an `enum` that lacks null: null is still allowed
+        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], None]
+    targets = [s for s in nullable if any(k in s for k in ("allOf", "anyOf", "oneOf", "$ref"))]
     for schema in targets:
         rest = {k: v for k, v in schema.items() if k != "nullable"}
         schema.clear()
