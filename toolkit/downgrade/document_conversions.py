@@ -6,8 +6,6 @@ from typing import Any
 
 from .. import pointer as jp
 from ..model import HTTP_METHODS
-from ..schemas import iter_schemas
-from .references import iter_refs
 from .registry import Context, conversion
 
 _DEFAULT_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
@@ -117,8 +115,8 @@ def octet_stream_schema(ctx: Context) -> None:
             description="A non-schema Reference Object (parameter, response, path item...) with `summary`/"
                         "`description` siblings: 3.0 ignores them, so they are removed and reported.")
 def reference_siblings(ctx: Context) -> None:
-    schema_nodes = {id(s) for _, s in iter_schemas(ctx.document)}
-    for where, node in list(iter_refs(ctx.document)):
+    schema_nodes = {id(s) for _, s in ctx.schemas()}
+    for where, node in ctx.refs():
         if id(node) in schema_nodes:
             continue
         extra = [k for k in node if k != "$ref" and not k.startswith("x-")]

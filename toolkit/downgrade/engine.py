@@ -20,11 +20,30 @@ def downgrade_document(document: dict[str, Any]) -> DowngradeResult:
         ctx.current = step.id
         step.apply(ctx)
     schema_steps = by_stage("schema")
+    triggers = frozenset(k for step in schema_steps for k in step.keywords)
+    plans: dict[frozenset[str], list[Any]] = {}  # which steps a schema needs depends only on its trigger keys
+
+    def plan_for(keys: frozenset[str]) -> list[Any]:
+        if keys not in plans:
+            plans[keys] = [step for step in schema_steps if not step.keywords or keys.intersection(step.keywords)]
+        return plans[keys]
+
     for where, schema in iter_schemas(ctx.document):
-        for step in schema_steps:
-            if step.applies_to(schema):
+        keys = triggers.intersection(schema)
+        done = -1
+        while True:  # a step that adds keywords (null-branch merging a branch in) re-plans the later steps
+            for step in plan_for(keys):
+                if schema_steps.index(step) <= done or not step.applies_to(schema):
+                    continue
                 ctx.current = step.id
                 step.apply(schema, where, ctx)
+                done = schema_steps.index(step)
+                now = triggers.intersection(schema)
+                if now != keys:
+                    keys = now
+                    break
+            else:
+                break
     for stage in ("document", "repair"):
         for step in by_stage(stage):
             ctx.current = step.id

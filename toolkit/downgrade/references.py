@@ -117,6 +117,8 @@ def top_level_boolean(ctx: Context) -> None:
             description="Nested `$defs` are hoisted into `components.schemas` under unique names matching APIM's "
                         "key pattern, and every `$ref` into them is rewritten.")
 def hoist_defs(ctx: Context) -> None:
+    if not ctx.uses("$defs", "definitions"):
+        return
     for _ in range(10_000):  # each round hoists one schema's $defs; nested ones surface in later rounds
         found = next(((w, s) for w, s in iter_schemas(ctx.document)
                       if isinstance(s.get("$defs") or s.get("definitions"), dict)), None)
@@ -140,6 +142,8 @@ def hoist_defs(ctx: Context) -> None:
 @conversion("anchors", row="M21", lossy=False, stage="prepass",
             description="`$ref`s to `$anchor` names or `$id` URIs -> JSON pointers to the schema they name.")
 def anchors(ctx: Context) -> None:
+    if not ctx.uses("$anchor", "$id"):
+        return
     names: dict[str, str] = {}
     for where, schema in iter_schemas(ctx.document):
         if isinstance(schema.get("$anchor"), str):
@@ -157,6 +161,8 @@ def anchors(ctx: Context) -> None:
             description="`$dynamicRef`/`$recursiveRef` -> a plain `$ref` to the schema that carries the matching "
                         "anchor (the enclosing component); the dynamic extension point is lost.")
 def dynamic_ref(ctx: Context) -> None:
+    if not ctx.uses("$recursiveRef", "$dynamicRef"):
+        return
     for where, schema in iter_schemas(ctx.document):
         for key, anchor_key in (("$recursiveRef", "$recursiveAnchor"), ("$dynamicRef", "$dynamicAnchor")):
             if key not in schema:

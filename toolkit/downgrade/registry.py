@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .. import pointer as jp
+from ..schemas import iter_schemas
 from .result import Loss
 
 STAGES = ("prepass", "schema", "document", "repair")
@@ -23,6 +24,31 @@ class Context:
     document: dict[str, Any]
     losses: list[Loss] = field(default_factory=list)
     current: str = ""
+    _schemas: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
+    _keywords: set[str] | None = field(default=None, repr=False)
+    _refs: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
+
+    def schemas(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every Schema Object, walked once after the schema stage and shared by the later stages (they change
+        schemas in place, never their positions)."""
+        if self._schemas is None:
+            self._schemas = list(iter_schemas(self.document))
+        return self._schemas
+
+    def refs(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every `$ref` holder after the prepass (which is the only stage that moves or rewrites references)."""
+        if self._refs is None:
+            from .references import iter_refs
+
+            self._refs = list(iter_refs(self.document))
+        return self._refs
+
+    def uses(self, *keywords: str) -> bool:
+        """Whether any schema of the input uses one of these keywords (one walk, so prepass steps can skip)."""
+        if self._keywords is None:
+            self._keywords = {k for _, s in iter_schemas(self.document) for k in s
+                              if k.startswith("$") or k == "definitions"}
+        return not self._keywords.isdisjoint(keywords)
 
     def lose(self, pointer: str, message: str, id: str | None = None) -> None:
         self.losses.append(Loss(id or self.current, pointer, message))

@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 from .. import pointer as jp
 from ..model import HTTP_METHODS
-from ..schemas import iter_schemas
 from .references import iter_refs
 from .registry import Context, conversion
 
@@ -21,8 +20,8 @@ from .registry import Context, conversion
             description="A `$ref` that resolves to nothing: a schema becomes `{}` (anything), a parameter is "
                         "removed, a response becomes a bare description.")
 def dangling_ref(ctx: Context) -> None:
-    schema_nodes = {id(s) for _, s in iter_schemas(ctx.document)}
-    for where, node in list(iter_refs(ctx.document)):
+    schema_nodes = {id(s) for _, s in ctx.schemas()}
+    for where, node in ctx.refs():
         ref = node["$ref"]
         if not ref.startswith("#") or ctx.resolve(ref) is not None:
             continue
@@ -58,7 +57,7 @@ def _declared(schema: dict[str, Any], ctx: Context, depth: int = 0) -> set[str]:
             description="A `required` name that no property (own or allOf) defines gets an unconstrained property "
                         "`{}`, so 3.0 validators accept the list; the requirement itself is kept.")
 def required_undefined(ctx: Context) -> None:
-    for where, schema in iter_schemas(ctx.document):
+    for where, schema in ctx.schemas():
         required = schema.get("required")
         if not isinstance(required, list) or not ("properties" in schema or "allOf" in schema):
             continue
@@ -86,7 +85,7 @@ def _requires(node: Any, name: str, ctx: Context, depth: int = 0) -> bool:
             description="A discriminator property missing from `required` is added to it (OpenAPI.NET: \"Schema X "
                         "must contain property specified in the discriminator ... in the required field list\").")
 def discriminator_required(ctx: Context) -> None:
-    for where, schema in iter_schemas(ctx.document):
+    for where, schema in ctx.schemas():
         disc = schema.get("discriminator")
         name = disc.get("propertyName") if isinstance(disc, dict) else None
         if not isinstance(name, str):
@@ -146,7 +145,7 @@ def _path_parameter_names(params: Any, ctx: Context) -> set[str]:
                         "APIM reject the document otherwise).")
 def default_invalid(ctx: Context) -> None:
     check = value_checker(ctx.document)
-    for where, schema in iter_schemas(ctx.document):
+    for where, schema in ctx.schemas():
         if "default" not in schema:
             continue
         problem = check(where, schema["default"])
@@ -156,17 +155,30 @@ def default_invalid(ctx: Context) -> None:
 
 
 def value_checker(document: dict[str, Any]) -> Callable[[str, Any], str | None]:
-    """(schema pointer, value) -> why the value is invalid under OAS 3.0 rules, or None."""
-    from openapi_schema_validator import OAS30Validator
+    """(schema pointer, value) -> why the value is invalid under OAS 3.0 rules, or None.
+
+    The validator is JSON Schema draft 4 plus OAS 3.0's `nullable` (what openapi-schema-validator's OAS30Validator
+    checks for a value), built on `jsonschema` directly because importing openapi-schema-validator costs more
+    than the whole conversion of a large spec.
+    """
+    from jsonschema import Draft4Validator, ValidationError, validators
     from referencing import Registry, Resource
     from referencing.jsonschema import DRAFT4
 
+    def nullable_type(validator: Any, types: Any, instance: Any, schema: dict[str, Any]) -> Any:
+        if instance is None and schema.get("nullable") is True:
+            return
+        names = [types] if isinstance(types, str) else list(types)
+        if not any(validator.is_type(instance, name) for name in names):
+            yield ValidationError(f"{instance!r} is not of type {', '.join(map(repr, names))}")
+
+    oas30 = validators.extend(Draft4Validator, {"type": nullable_type})
     root = "urn:aoai-spec:downgraded"
     registry = Registry().with_resource(root, Resource.from_contents(document, default_specification=DRAFT4))
 
     def check(pointer: str, value: Any) -> str | None:
         try:
-            error = next(iter(OAS30Validator({"$ref": root + pointer}, registry=registry).iter_errors(value)), None)
+            error = next(iter(oas30({"$ref": root + pointer}, registry=registry).iter_errors(value)), None)
         except Exception:  # an unresolvable schema is the dangling-ref repair's business
             return None
         return error.message[:160] if error is not None else None

@@ -439,10 +439,33 @@ def contains(schema: dict[str, Any], where: str, ctx: Context) -> None:
         ctx.lose(jp.join(where, "contains"), "minContains/maxContains counts are not expressible in 3.0")
 
 
+def _has_boolean_subschema(schema: dict[str, Any]) -> bool:
+    """A fast check (no pointers built) run on every schema before the real walk."""
+    for key, value in schema.items():
+        if isinstance(value, bool):
+            if key != "additionalProperties" and key in _SUBSCHEMA_KEYS:
+                return True
+        elif isinstance(value, dict) and key in _SUBSCHEMA_MAPS:
+            if any(isinstance(v, bool) for v in value.values()):
+                return True
+        elif isinstance(value, list) and key in _SUBSCHEMA_LISTS:
+            if any(isinstance(v, bool) for v in value):
+                return True
+    return False
+
+
+_SUBSCHEMA_MAPS = frozenset(("properties", "patternProperties", "dependentSchemas", "$defs", "definitions"))
+_SUBSCHEMA_LISTS = frozenset(("allOf", "anyOf", "oneOf", "prefixItems", "items"))
+_SUBSCHEMA_KEYS = frozenset(("not", "if", "then", "else", "propertyNames", "contains", "contentSchema", "items",
+                             "unevaluatedProperties", "unevaluatedItems", "additionalItems"))
+
+
 @conversion("boolean-schema", row="M33", lossy=False, stage="schema",
             description="Boolean subschemas: `true` -> `{}`, `false` -> `{not: {}}` (`additionalProperties` keeps "
                         "its boolean, which 3.0 allows).")
 def boolean_schema(schema: dict[str, Any], where: str, ctx: Context) -> None:
+    if not _has_boolean_subschema(schema):
+        return
     prefix = len(where)
     for ptr, sub in list(subschemas(schema, where)):
         if not isinstance(sub, bool):
