@@ -84,7 +84,8 @@ def _walk(d: SchemaDiff, ctx: SchemaContext, rules: list[tuple[Rule, str]], emit
         return
     stack.add(id(d))
     for rule, level in rules:
-        emit(rule, level, ctx.operation, rule.check(d, ctx))
+        if not rule.when or any(getattr(d, name) for name in rule.when):
+            emit(rule, level, ctx.operation, rule.check(d, ctx))
     for name, sub in d.properties.items():
         _walk(sub, dataclasses.replace(ctx, path=ctx.path + (name,)), rules, emit, stack)
     if d.items is not None:

@@ -114,7 +114,8 @@ def _ms_enum(view_ext: dict[str, Any]) -> dict[str, Any]:
 
 
 @book.schema("`x-ms-enum.modelAsString` changed: SDKs switch between a closed enum and an open string.",
-             any=("x-ms-enum-model-as-string-changed", "warning"))
+             any=("x-ms-enum-model-as-string-changed", "warning"),
+             when=("extensions",))
 def model_as_string(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if "x-ms-enum" not in d.extensions or not (_ms_enum(d.base.extensions) and _ms_enum(d.revision.extensions)):
         return  # one side has no x-ms-enum at all (e.g. TypeSpec output): nothing is said about the SDK type
@@ -124,7 +125,8 @@ def model_as_string(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
                   d.base.pointer, d.revision.pointer)
 
 
-@book.schema("`x-ms-enum.name` changed: the generated SDK type is renamed.", any=("x-ms-enum-name-changed", "warning"))
+@book.schema("`x-ms-enum.name` changed: the generated SDK type is renamed.", any=("x-ms-enum-name-changed", "warning"),
+             when=("extensions",))
 def ms_enum_name(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if "x-ms-enum" not in d.extensions:
         return
@@ -135,7 +137,8 @@ def ms_enum_name(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 
 
 @book.schema("New values of an extensible (`modelAsString`) enum in a response: clients must already accept "
-             "unknown values, so this is informational.", response=("x-ms-enum-value-added", "info"))
+             "unknown values, so this is informational.", response=("x-ms-enum-value-added", "info"),
+             when=("enum_added",))
 def extensible_value_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if d.enum_added and extensible(d.revision):
         yield Hit(ctx.element(), f"{ctx.subject()}: extensible enum values added: {values(d.enum_added)}",
@@ -143,7 +146,8 @@ def extensible_value_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 
 
 @book.schema("`x-ms-client-name` changed: the generated SDK member is renamed.",
-             any=("x-ms-client-name-changed", "warning"))
+             any=("x-ms-client-name-changed", "warning"),
+             when=("extensions",))
 def client_name(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     c = d.extensions.get("x-ms-client-name")
     if c is not None:
@@ -151,7 +155,8 @@ def client_name(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
                   d.base.pointer, d.revision.pointer)
 
 
-@book.schema("Another schema extension (`x-...`) changed.", any=("schema-extension-changed", "info"))
+@book.schema("Another schema extension (`x-...`) changed.", any=("schema-extension-changed", "info"),
+             when=("extensions",))
 def schema_extension(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     for key in sorted(d.extensions):
         if key not in ("x-ms-enum", "x-ms-client-name"):

@@ -10,9 +10,8 @@ response.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
-from ..schema_diff import SchemaDiff
 from ..views import Ref, SchemaView, Viewer
 
 LEVELS = ("error", "warning", "info", "doc")
@@ -38,6 +37,7 @@ class Rule:
     kind: str  # spec | operation | schema
     scope: str | None  # for schema rules: request | response | parameter | None (every scope)
     check: Callable[..., Iterable[Hit]] = field(compare=False, repr=False)
+    when: tuple[str, ...] = ()  # schema rules: SchemaDiff fields of which one must be non-empty (a fast pre-filter)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "level": self.level, "direction": self.direction, "area": self.area,
@@ -67,16 +67,17 @@ class RuleBook:
             return check
         return register
 
-    def schema(self, description: str, **scopes: tuple[str, str]) -> Callable[[Any], Any]:
+    def schema(self, description: str, when: tuple[str, ...] = (), **scopes: tuple[str, str]) -> Callable[[Any], Any]:
         """Register one check under several scopes: `request=(id, level), response=(id, level), ...`;
-        `any=(id, level)` registers it once for every scope."""
+        `any=(id, level)` registers it once for every scope. `when` names the SchemaDiff fields the check reads,
+        so the checker can skip it on nodes where they are all empty."""
         def register(check: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
             for scope, (rule_id, level) in scopes.items():
                 if scope == "any":
-                    self._add(Rule(rule_id, level, "both", self.area, description, "schema", None, check))
+                    self._add(Rule(rule_id, level, "both", self.area, description, "schema", None, check, when))
                 else:
                     self._add(Rule(rule_id, level, SCOPE_DIRECTION[scope], self.area, description, "schema", scope,
-                                   check))
+                                   check, when))
             return check
         return register
 
@@ -159,9 +160,3 @@ def values(items: Iterable[Any]) -> str:
     return ", ".join(fmt(v) if not isinstance(v, str) else f"`{v}`" for v in items)
 
 
-def iter_props(d: SchemaDiff) -> Iterator[str]:
-    yield from d.properties
-
-
-def required_in(view: SchemaView, name: str) -> bool:
-    return name in view.required

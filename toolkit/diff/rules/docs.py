@@ -46,7 +46,8 @@ def response_docs(d: OperationDiff) -> Iterator[Hit]:
 
 @book.schema("A schema's description, title or examples changed.", request=("request-property-doc-changed", "doc"),
              response=("response-property-doc-changed", "doc"),
-             parameter=("request-parameter-schema-doc-changed", "doc"))
+             parameter=("request-parameter-schema-doc-changed", "doc"),
+             when=("docs",))
 def schema_docs(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if d.docs:
         keys = ", ".join(sorted(d.docs))

@@ -44,18 +44,21 @@ def _removed(d: SchemaDiff, ctx: SchemaContext, required: bool | None) -> Iterat
 
 @book.schema("A request property was removed: clients sending it may be rejected.",
              request=("request-property-removed", "warning"),
-             parameter=("request-parameter-property-removed", "warning"))
+             parameter=("request-parameter-property-removed", "warning"),
+             when=("properties_removed",))
 def request_property_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _removed(d, ctx, None)
 
 
 @book.schema("A required response property was removed: clients reading it break.",
-             response=("response-required-property-removed", "error"))
+             response=("response-required-property-removed", "error"),
+             when=("properties_removed",))
 def response_required_property_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _removed(d, ctx, True)
 
 
-@book.schema("An optional response property was removed.", response=("response-property-removed", "warning"))
+@book.schema("An optional response property was removed.", response=("response-property-removed", "warning"),
+             when=("properties_removed",))
 def response_optional_property_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _removed(d, ctx, False)
 
@@ -74,13 +77,15 @@ def _added(d: SchemaDiff, ctx: SchemaContext, required: bool) -> Iterator[Hit]:
 
 @book.schema("A new required request property: existing clients do not send it.",
              request=("new-required-request-property", "error"),
-             response=("response-required-property-added", "info"))
+             response=("response-required-property-added", "info"),
+             when=("properties_added",))
 def required_property_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _added(d, ctx, True)
 
 
 @book.schema("A new optional property.", request=("new-optional-request-property", "info"),
-             response=("response-optional-property-added", "info"))
+             response=("response-optional-property-added", "info"),
+             when=("properties_added",))
 def optional_property_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _added(d, ctx, False)
 
@@ -95,13 +100,15 @@ def _requiredness(d: SchemaDiff, ctx: SchemaContext, became_required: bool) -> I
 
 
 @book.schema("An optional property became required.", request=("request-property-became-required", "error"),
-             response=("response-property-became-required", "info"))
+             response=("response-property-became-required", "info"),
+             when=("required_added",))
 def became_required(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _requiredness(d, ctx, True)
 
 
 @book.schema("A required property became optional.", request=("request-property-became-optional", "info"),
-             response=("response-property-became-optional", "error"))
+             response=("response-property-became-optional", "error"),
+             when=("required_removed",))
 def became_optional(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _requiredness(d, ctx, False)
 
@@ -157,27 +164,31 @@ def _typed(d: SchemaDiff, ctx: SchemaContext, wanted: set[str]) -> Iterator[Hit]
 
 @book.schema("A type or format changed in a way existing values may no longer satisfy.",
              request=("request-property-type-changed", "error"),
-             parameter=("request-parameter-type-changed", "error"))
+             parameter=("request-parameter-type-changed", "error"),
+             when=("types", "keywords"))
 def request_type_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _typed(d, ctx, {"narrowed", "changed"})
 
 
 @book.schema("A type was widened (every old value is still valid), or only a numeric format hint changed.",
              request=("request-property-type-generalized", "info"),
-             parameter=("request-parameter-type-generalized", "info"))
+             parameter=("request-parameter-type-generalized", "info"),
+             when=("types", "keywords"))
 def request_type_generalized(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _typed(d, ctx, {"widened", "compatible"})
 
 
 @book.schema("A response type or format changed so clients may get values they cannot parse.",
-             response=("response-property-type-changed", "error"))
+             response=("response-property-type-changed", "error"),
+             when=("types", "keywords"))
 def response_type_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _typed(d, ctx, {"widened", "changed"})
 
 
 @book.schema("A response type was narrowed (every new value was valid before), or only a numeric format hint "
              "changed.",
-             response=("response-property-type-specialized", "info"))
+             response=("response-property-type-specialized", "info"),
+             when=("types", "keywords"))
 def response_type_specialized(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _typed(d, ctx, {"narrowed", "compatible"})
 
@@ -190,14 +201,16 @@ def _nullable(d: SchemaDiff, ctx: SchemaContext, became: bool) -> Iterator[Hit]:
 
 @book.schema("A schema now accepts null.", request=("request-property-became-nullable", "info"),
              parameter=("request-parameter-became-nullable", "info"),
-             response=("response-property-became-nullable", "error"))
+             response=("response-property-became-nullable", "error"),
+             when=("nullable",))
 def became_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _nullable(d, ctx, True)
 
 
 @book.schema("A schema no longer accepts null.", request=("request-property-became-not-nullable", "error"),
              parameter=("request-parameter-became-not-nullable", "error"),
-             response=("response-property-became-not-nullable", "info"))
+             response=("response-property-became-not-nullable", "info"),
+             when=("nullable",))
 def became_not_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _nullable(d, ctx, False)
 
@@ -211,7 +224,8 @@ def extensible(view: SchemaView) -> bool:
 
 @book.schema("Enum values were removed.", request=("request-property-enum-value-removed", "error"),
              parameter=("request-parameter-enum-value-removed", "error"),
-             response=("response-property-enum-value-removed", "info"))
+             response=("response-property-enum-value-removed", "info"),
+             when=("enum_removed",))
 def enum_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if d.enum_removed:
         yield _hit(d, ctx, f"{ctx.subject()}: enum values removed: {values(d.enum_removed)}")
@@ -219,7 +233,8 @@ def enum_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 
 @book.schema("Enum values were added.", request=("request-property-enum-value-added", "info"),
              parameter=("request-parameter-enum-value-added", "info"),
-             response=("response-property-enum-value-added", "warning"))
+             response=("response-property-enum-value-added", "warning"),
+             when=("enum_added",))
 def enum_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if d.enum_added and not (ctx.scope == "response" and extensible(d.revision)):
         yield _hit(d, ctx, f"{ctx.subject()}: enum values added: {values(d.enum_added)}")
@@ -228,14 +243,16 @@ def enum_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 @book.schema("A free value was restricted to a list of enum values.",
              request=("request-property-became-enum", "error"),
              parameter=("request-parameter-became-enum", "error"),
-             response=("response-property-became-enum", "info"))
+             response=("response-property-became-enum", "info"),
+             when=("enum_set",))
 def became_enum(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if d.enum_set is not None and d.enum_set.revision:
         yield _hit(d, ctx, f"{ctx.subject()} restricted to enum values {values((d.revision.enum or {}).values())}")
 
 
 @book.schema("An enum restriction was lifted: any value of the type may come back.",
-             response=("response-property-enum-lifted", "warning"))
+             response=("response-property-enum-lifted", "warning"),
+             when=("enum_set",))
 def enum_lifted(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     if d.enum_set is not None and not d.enum_set.revision:
         yield _hit(d, ctx, f"{ctx.subject()} is no longer restricted to enum values")
@@ -273,13 +290,14 @@ def _bound_rule(keyword: str, slug: str, upper: bool) -> None:
             yield _hit(d, ctx, f"{ctx.subject()}: {keyword} changed from {fmt(change.base)} to {fmt(change.revision)}")
         return run
 
-    book.schema(f"`{keyword}` {tight_word} or set: values accepted before are now rejected.",
+    book.schema(f"`{keyword}` {tight_word} or set: values accepted before are now rejected.", when=("keywords",),
                 request=(f"request-property-{slug}-{tight_word}", "error"),
                 parameter=(f"request-parameter-{slug}-{tight_word}", "error"))(check(True))
-    book.schema(f"`{keyword}` {loose_word} or unset: more values are accepted.",
+    book.schema(f"`{keyword}` {loose_word} or unset: more values are accepted.", when=("keywords",),
                 request=(f"request-property-{slug}-{loose_word}", "info"),
                 parameter=(f"request-parameter-{slug}-{loose_word}", "info"))(check(False))
     book.schema(f"`{keyword}` {loose_word} or unset in a response: clients may get values they did not expect.",
+                when=("keywords",),
                 response=(f"response-property-{slug}-{loose_word}", "warning"))(check(False))
 
 
@@ -289,7 +307,8 @@ for _keyword, _slug, _upper in _BOUNDS:
 
 @book.schema("Another constraint changed (multipleOf, uniqueItems, maxProperties, minProperties).",
              request=("request-property-constraint-changed", "warning"),
-             response=("response-property-constraint-changed", "info"))
+             response=("response-property-constraint-changed", "info"),
+             when=("keywords",))
 def other_constraint(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     for key in ("multipleOf", "uniqueItems", "maxProperties", "minProperties"):
         change = d.keywords.get(key)
@@ -309,20 +328,23 @@ def _pattern(d: SchemaDiff, ctx: SchemaContext, kind: str) -> Iterator[Hit]:
 
 @book.schema("A pattern was added: values that do not match are now rejected.",
              request=("request-property-pattern-added", "error"),
-             parameter=("request-parameter-pattern-added", "error"))
+             parameter=("request-parameter-pattern-added", "error"),
+             when=("keywords",))
 def pattern_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _pattern(d, ctx, "added")
 
 
 @book.schema("A pattern changed; whether it is stricter cannot be decided.",
              request=("request-property-pattern-changed", "warning"),
-             parameter=("request-parameter-pattern-changed", "warning"))
+             parameter=("request-parameter-pattern-changed", "warning"),
+             when=("keywords",))
 def pattern_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _pattern(d, ctx, "changed")
 
 
 @book.schema("A pattern was removed.", request=("request-property-pattern-removed", "info"),
-             parameter=("request-parameter-pattern-removed", "info"))
+             parameter=("request-parameter-pattern-removed", "info"),
+             when=("keywords",))
 def pattern_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _pattern(d, ctx, "removed")
 
@@ -331,7 +353,8 @@ def pattern_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 @book.schema("A default value changed: clients that omit the value get different behaviour.",
              request=("request-property-default-value-changed", "warning"),
              parameter=("request-parameter-default-value-changed", "warning"),
-             response=("response-property-default-value-changed", "info"))
+             response=("response-property-default-value-changed", "info"),
+             when=("keywords",))
 def default_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     change = d.keywords.get("default")
     if change is not None:
@@ -345,36 +368,42 @@ def _flag(d: SchemaDiff, ctx: SchemaContext, key: str, became: bool, word: str) 
 
 
 @book.schema("A request property became read-only: the server now ignores or rejects it.",
-             request=("request-property-became-read-only", "warning"))
+             request=("request-property-became-read-only", "warning"),
+             when=("keywords",))
 def became_read_only(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _flag(d, ctx, "readOnly", True, "read-only")
 
 
-@book.schema("A request property is no longer read-only.", request=("request-property-became-not-read-only", "info"))
+@book.schema("A request property is no longer read-only.", request=("request-property-became-not-read-only", "info"),
+             when=("keywords",))
 def became_not_read_only(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _flag(d, ctx, "readOnly", False, "not read-only")
 
 
 @book.schema("A response property became write-only: it is no longer returned.",
-             response=("response-property-became-write-only", "error"))
+             response=("response-property-became-write-only", "error"),
+             when=("keywords",))
 def became_write_only(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _flag(d, ctx, "writeOnly", True, "write-only")
 
 
 @book.schema("A response property is no longer write-only.",
-             response=("response-property-became-not-write-only", "info"))
+             response=("response-property-became-not-write-only", "info"),
+             when=("keywords",))
 def became_not_write_only(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _flag(d, ctx, "writeOnly", False, "not write-only")
 
 
 @book.schema("A property was marked deprecated.", request=("request-property-deprecated", "info"),
-             response=("response-property-deprecated", "info"))
+             response=("response-property-deprecated", "info"),
+             when=("keywords",))
 def property_deprecated(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _flag(d, ctx, "deprecated", True, "deprecated")
 
 
 @book.schema("A property is no longer deprecated.", request=("request-property-reactivated", "info"),
-             response=("response-property-reactivated", "info"))
+             response=("response-property-reactivated", "info"),
+             when=("keywords",))
 def property_reactivated(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _flag(d, ctx, "deprecated", False, "no longer deprecated")
 
@@ -391,13 +420,15 @@ def _additional(d: SchemaDiff, ctx: SchemaContext, allowed_now: bool) -> Iterato
 
 
 @book.schema("Additional properties are no longer accepted.",
-             request=("request-property-additional-properties-narrowed", "error"))
+             request=("request-property-additional-properties-narrowed", "error"),
+             when=("keywords",))
 def additional_narrowed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _additional(d, ctx, False)
 
 
 @book.schema("A response object may now carry properties that were not allowed before.",
-             response=("response-property-additional-properties-widened", "warning"))
+             response=("response-property-additional-properties-widened", "warning"),
+             when=("keywords",))
 def additional_widened(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _additional(d, ctx, True)
 
@@ -414,31 +445,36 @@ def _branches(d: SchemaDiff, ctx: SchemaContext, key: str, added: bool) -> Itera
 
 
 @book.schema("A oneOf member was added.", request=("request-property-one-of-added", "info"),
-             response=("response-property-one-of-added", "warning"))
+             response=("response-property-one-of-added", "warning"),
+             when=("branches",))
 def one_of_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _branches(d, ctx, "oneOf", True)
 
 
 @book.schema("A oneOf member was removed.", request=("request-property-one-of-removed", "error"),
-             response=("response-property-one-of-removed", "info"))
+             response=("response-property-one-of-removed", "info"),
+             when=("branches",))
 def one_of_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _branches(d, ctx, "oneOf", False)
 
 
 @book.schema("An anyOf member was added.", request=("request-property-any-of-added", "info"),
-             response=("response-property-any-of-added", "warning"))
+             response=("response-property-any-of-added", "warning"),
+             when=("branches",))
 def any_of_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _branches(d, ctx, "anyOf", True)
 
 
 @book.schema("An anyOf member was removed.", request=("request-property-any-of-removed", "error"),
-             response=("response-property-any-of-removed", "info"))
+             response=("response-property-any-of-removed", "info"),
+             when=("branches",))
 def any_of_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _branches(d, ctx, "anyOf", False)
 
 
 @book.schema("The union keyword changed (oneOf <-> anyOf); members are matched across it.",
-             any=("schema-union-kind-changed", "info"))
+             any=("schema-union-kind-changed", "info"),
+             when=("keywords",))
 def union_kind(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     change = d.keywords.get("union")
     if change is not None:
@@ -447,7 +483,8 @@ def union_kind(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 
 @book.schema("The discriminator property of a union changed to another property.",
              request=("request-property-discriminator-changed", "warning"),
-             response=("response-property-discriminator-changed", "warning"))
+             response=("response-property-discriminator-changed", "warning"),
+             when=("keywords",))
 def discriminator_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     change = d.keywords.get("discriminator")
     if change is not None and change.base and change.revision:
@@ -455,7 +492,8 @@ def discriminator_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 
 
 @book.schema("A discriminator was declared on, or dropped from, a union (members are matched by tag either way).",
-             any=("schema-discriminator-added-or-removed", "info"))
+             any=("schema-discriminator-added-or-removed", "info"),
+             when=("keywords",))
 def discriminator_set(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     change = d.keywords.get("discriminator")
     if change is not None and not (change.base and change.revision):
@@ -464,7 +502,8 @@ def discriminator_set(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 
 
 @book.schema("A schema became `false` (nothing valid) or stopped being `false`.",
-             request=("request-schema-became-false", "error"), response=("response-schema-became-false", "info"))
+             request=("request-schema-became-false", "error"), response=("response-schema-became-false", "info"),
+             when=("keywords",))
 def became_false(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     change = d.keywords.get("schema")
     if change is not None and change.revision is False:
