@@ -182,9 +182,17 @@ def test_every_format_renders_a_report() -> None:
     report = compare(base, revision)
     html = render_report(report, "html")
     assert html.startswith("<!DOCTYPE html>") and "<link" not in html and "src=" not in html
-    assert "request property `a`" in html.replace("&#96;", "`")
+    assert "request property <code>a</code>" in html
     assert render_report(report, "junit").startswith('<?xml version="1.0"')
     assert "<failure type=\"error\"" in render_report(report, "junit")
     assert render_report(report, "githubactions").startswith("::error ")
     assert "| error | `POST /chat` |" in render_report(report, "markdown")
     assert "[request-property-type-changed]" in render_report(report, "text")
+
+
+def test_html_escapes_names_from_the_spec() -> None:
+    base = spec({"R": {"type": "object", "properties": {}}}, "#/components/schemas/R")
+    revision = spec({"R": {"type": "object", "properties": {"<script>x</script>": {"type": "string"}}}},
+                    "#/components/schemas/R")
+    html = render_report(compare(base, revision), "html")
+    assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from ..errors import AoaiSpecError
 from ..render import render
@@ -32,6 +35,11 @@ def _gha_property(text: str) -> str:
     return _gha_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def _code_spans(text: str) -> Markup:
+    """HTML for a message: escaped, with its `backticked` names shown as code."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 def render_report(report: DiffReport | Changelog | CompatReport | ElementHistory, fmt: str, **extra: Any) -> str:
     """Render any diff result in `fmt` (text, markdown, html, json, githubactions, junit where it applies)."""
     kind, formats = _KINDS.get(type(report), (None, ()))
@@ -42,5 +50,5 @@ def render_report(report: DiffReport | Changelog | CompatReport | ElementHistory
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     return render(f"diff/{kind}.{_TEMPLATE_SUFFIX[fmt]}.j2", r=report, levels=LEVELS, gha_level=_GHA_LEVEL,
-                  gha_data=_gha_data, gha_property=_gha_property, file=extra.get("file") or "",
+                  gha_data=_gha_data, gha_property=_gha_property, code_spans=_code_spans, file=extra.get("file") or "",
                   **{k: v for k, v in extra.items() if k != "file"})
