@@ -136,6 +136,7 @@ def test_changelog_page_has_every_section_and_a_chart(tiny_site):
     bars = re.findall(r'<g class="bar" data-label="([^"]+)" data-total="(\d+)"', html)
     first = data["sections"][0]["counts"]
     assert ("2024-06-01", str(first["error"] + first["warning"] + first["info"])) in bars
+    assert ("2024-06-01", str(first["error"])) in bars  # the breaking-only chart
     assert html.count("<rect") >= 1 and "<script" not in html
 
 
@@ -282,3 +283,10 @@ def test_links_are_relative_and_slugs_safe():
 def test_report_help_has_an_example():
     result = run_cli("report", "--help")
     assert result.returncode == 0 and "aoai-spec report --out site" in result.stdout
+
+
+def test_malformed_targets_file_is_bad_input(tiny_env, tmp_path):
+    targets = tmp_path / "targets.yaml"
+    targets.write_text("targets: []\n")
+    assert_one_line_error(run_cli("report", "--out", str(tmp_path / "s"), "--targets", str(targets), env=tiny_env),
+                          "targets")

@@ -52,9 +52,12 @@ def pages(results: BuildResults) -> list[Page]:
                 "loss_report": apim["losses"] if apim else [],
                 "version_page": paths.version_path(entry.id), "errors": errors}
         made.append(Page(paths.apim_path(entry.id), "apim", f"APIM readiness: {entry.id}", data))
+    from ..apim.rules import MAX_INLINE_BYTES
+
     sized = [(r["id"], r["size_bytes"] / MB) for r in rows if r["size_bytes"] is not None]
-    chart = meter_bars(sized, 4.0, title="Prepared file size against the 4 MB inline import limit")
-    data = {"limit_bytes": 4 * MB, "ready": sum(1 for r in rows if r["ready"]), "not_ready": sum(1 for r in rows if r["ready"] is False),
+    limit = MAX_INLINE_BYTES / MB
+    chart = meter_bars(sized, limit, title=f"Prepared file size against the {limit:g} MB inline import limit")
+    data = {"limit_bytes": MAX_INLINE_BYTES, "ready": sum(1 for r in rows if r["ready"]), "not_ready": sum(1 for r in rows if r["ready"] is False),
             "versions": rows}
     made.insert(0, Page(paths.APIM_INDEX, "apim_index", "APIM readiness", data, {"size_chart": chart}))
     return made

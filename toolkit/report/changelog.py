@@ -45,6 +45,7 @@ def pages(results: BuildResults) -> list[Page]:
         sections = [_section(family, row) for row in rows]
         bars = [(s["to"].partition("@")[2], s["counts"] or {}) for s in sections]
         chart = stacked_bars(bars, title=f"Changes per version by level ({family})")
+        breaking = stacked_bars(bars, ("error",), title=f"Breaking changes per version ({family})")
         data = {
             "family": family,
             "versions": [{"id": e.id, "version": e.version, "released": e.released, "status": e.status,
@@ -53,7 +54,7 @@ def pages(results: BuildResults) -> list[Page]:
             "unpinned": [e.id for e in results.entries if e.family == family and not e.pinned],
         }
         made.append(Page(paths.changelog_path(family), "changelog", f"Changelog: {family}", data,
-                         {"chart": chart, "newest_first": list(reversed(sections))}))
+                         {"chart": chart, "breaking_chart": breaking, "newest_first": list(reversed(sections))}))
         for row in rows:
             report = row.get("report") or {}
             changes = report.get("changes", [])

@@ -30,9 +30,10 @@ def _fmt(value: float) -> str:
 
 
 def stacked_bars(bars: list[tuple[str, dict[str, int]]], levels: tuple[str, ...] = ("error", "warning", "info"),
-                 *, title: str, width: int = 760, height: int = 260) -> dict[str, Any]:
+                 *, title: str, width: int | None = None, height: int = 280) -> dict[str, Any]:
     """Vertical stacked bars, one per label, one segment per level (bottom to top in `levels` order)."""
-    left, right, top, bottom = 48, 12, 16, 92
+    width = width or min(max(480, 140 + 64 * len(bars)), 1120)
+    left, right, top, bottom = 110, 12, 22, 110
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(counts.get(level, 0) for level in levels) for _, counts in bars]
     ticks = nice_ticks(max(totals, default=0))
@@ -66,10 +67,10 @@ def _day(text: str) -> int:
     return date.fromisoformat(text[:10]).toordinal()
 
 
-def time_series(series: dict[str, list[tuple[str, str, float]]], *, title: str, y_label: str, width: int = 760,
-                height: int = 300) -> dict[str, Any]:
-    """Lines over release dates: `series` maps a name to (ISO date, label, value) points."""
-    left, right, top, bottom = 56, 16, 16, 40
+def time_series(series: dict[str, list[tuple[str, str, float]]], *, title: str, y_label: str, width: int = 1000,
+                height: int = 320) -> dict[str, Any]:
+    """Lines over release dates: `series` maps a name to (ISO date, label, value) points; legend on the right."""
+    left, right, top, bottom = 56, 250, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     points = [p for rows in series.values() for p in rows]
     days = [_day(d) for d, _, _ in points] or [date.today().toordinal()]
@@ -88,10 +89,11 @@ def time_series(series: dict[str, list[tuple[str, str, float]]], *, title: str, 
                 for d, label, v in sorted(rows)]
         drawn.append({"name": name, "color": color, "points": dots,
                       "polyline": " ".join(f"{p['x']},{p['y']}" for p in dots),
-                      "legend_y": top + 14 * i})
+                      "legend_y": top + 18 * i})
     years = range(date.fromordinal(first).year + 1, date.fromordinal(last).year + 1)
     return {
         "title": title, "y_label": y_label, "width": width, "height": height, "left": left, "right": width - right,
+        "legend_x": width - right + 24,
         "top": top, "bottom": top + plot_h, "series": drawn,
         "ticks": [{"value": _fmt(t), "y": round(top + plot_h - t * scale, 1)} for t in ticks],
         "years": [{"label": str(y), "x": x_of(date(y, 1, 1).toordinal())} for y in years],
@@ -102,7 +104,7 @@ def time_series(series: dict[str, list[tuple[str, str, float]]], *, title: str, 
 def meter_bars(rows: list[tuple[str, float]], limit: float, *, title: str, unit: str = "MB",
                width: int = 760) -> dict[str, Any]:
     """Horizontal bars against a limit line (prepared spec sizes against APIM's 4 MB inline import)."""
-    left, right, row_h, top = 300, 70, 18, 8
+    left, right, row_h, top = 380, 70, 18, 8
     height = top * 2 + row_h * max(len(rows), 1) + 20
     top_value = max([limit, *(v for _, v in rows)]) * 1.05
     scale = (width - left - right) / top_value if top_value else 0

@@ -19,4 +19,8 @@ def page(results: BuildResults) -> Page:
         "pages": {side: paths.version_path(compat[side]) if compat.get(side) in built else None
                   for side in ("openai", "v1")},
     }
-    return Page(paths.COMPAT, "compat", "OpenAI ↔ Azure v1 compatibility", data)
+    gaps = sorted((data["report"] or {}).get("operations", []),
+                  key=lambda g: (-len(g["openai_only"]) - len(g["different"]), g["operation"]))
+    by_gap = [{"operation": g["operation"], "openai_only": len(g["openai_only"]), "azure_only": len(g["azure_only"]),
+               "different": len(g["different"])} for g in gaps]
+    return Page(paths.COMPAT, "compat", "OpenAI ↔ Azure v1 compatibility", data, {"sections": gaps, "by_gap": by_gap})

@@ -13,15 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import load_catalog
-from ..load import dump
 from ..model import HTTP_METHODS, Spec
 from ..workspace import Workspace
 from .cache import ResultCache
 from .outcome import StageError, attempt
-
-# API Management's limit for an OpenAPI document imported inline (the `value` of the import call).
-APIM_INLINE_LIMIT_BYTES = 4 * 1024 * 1024
-
 
 @dataclass(frozen=True)
 class WorkspaceConfig:
@@ -105,25 +100,22 @@ def _validation(spec: Spec) -> dict[str, Any]:
 def _apim(spec: Spec, prepared_file: Path) -> dict[str, Any]:
     """APIM readiness: lint of the file as published, then `prepare` (downgrade + fixes) and its size."""
     from ..apim import lint, prepare
+    from ..apim.rules import MAX_INLINE_BYTES
 
     as_published = [as_dict(f) for f in lint(spec.document)]
     prepared = prepare(spec)
-    text = prepared.minified if isinstance(prepared.minified, (str, bytes)) else dump(prepared.document, "json", minify=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
     prepared_file.parent.mkdir(parents=True, exist_ok=True)
-    prepared_file.write_bytes(data)
-    size = prepared.size_bytes if isinstance(prepared.size_bytes, int) else len(data)
-    findings = [as_dict(f) for f in prepared.findings]
+    prepared_file.write_text(prepared.minified, encoding="utf-8")
     return {
         "as_published": as_published,
-        "findings": findings,
+        "findings": [as_dict(f) for f in prepared.findings],
         "losses": [as_dict(loss) for loss in prepared.losses],
-        "size_bytes": size,
-        "limit_bytes": APIM_INLINE_LIMIT_BYTES,
-        "within_limit": size <= APIM_INLINE_LIMIT_BYTES,
+        "size_bytes": prepared.size_bytes,
+        "limit_bytes": MAX_INLINE_BYTES,
+        "within_limit": prepared.fits_inline,
         "import_command": prepared.import_command,
         "downgraded": spec.is_31,
-        "prepared_openapi": prepared.document.get("openapi") if isinstance(prepared.document, dict) else None,
+        "prepared_openapi": prepared.document.get("openapi"),
     }
 
 
@@ -250,5 +242,5 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
             "seconds": round(time.perf_counter() - started, 3)}
 
 
-__all__ = ["APIM_INLINE_LIMIT_BYTES", "StageError", "WorkspaceConfig", "compat_job", "contract_job", "pair_job",
+__all__ = ["StageError", "WorkspaceConfig", "compat_job", "contract_job", "pair_job",
            "spec_facts", "version_job"]

@@ -231,6 +231,10 @@ def build_site(ws: Workspace, options: ReportOptions, progress: Progress = _no_p
     out = options.out.resolve()
     options = ReportOptions(**{**options.__dict__, "out": out})
     _check_out(out)
+    if options.targets and options.contract:
+        from ..contract import load_targets
+
+        load_targets(options.targets, default_spec=options.contract_spec)  # a malformed file is bad input: exit 2
     staging = _staging(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
