@@ -15,9 +15,9 @@ from typing import Callable
 
 import pytest
 
-from tests.hostile import BASE_SPEC, CORPUS, Context, Item, Outcome, write_corpus
-from tests.hostile.runner import Run, run_inprocess, run_subprocess
-from tests.hostile.servers import CountingServer, json_server, running
+from hostile import BASE_SPEC, CORPUS, Context, Item, Outcome, write_corpus
+from hostile.runner import Run, run_inprocess, run_subprocess
+from hostile.servers import CountingServer, json_server, running
 
 TIME_BOUND = 20.0  # seconds per command run; the slowest legitimate case (3,000 operations) takes ~3 s
 

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tests.hostile.openapi_strategies import openapi_documents
+from hostile.openapi_strategies import openapi_documents
 from toolkit.load import dump, load
 from toolkit.model import Spec
 

@@ -77,7 +77,9 @@ class Store:
             return False
         try:
             stored = json.loads(record.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
+        except (OSError, ValueError):  # unreadable, not UTF-8, not JSON: a damaged record, pull again
+            return False
+        if not isinstance(stored, dict):
             return False
         actual = sha256_of(path.read_bytes())
         expected = entry.sha256 or stored.get("sha256")
