@@ -137,14 +137,14 @@ def _load(document: dict[str, Any], settings: dict[str, Any], config: ContractCo
     import schemathesis
 
     schema = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(settings))
-    filters = {"path": config.include_paths, "method": [m.upper() for m in config.include_methods],
-               "tag": config.include_tags, "operation_id": config.include_operation_ids}
-    for key, values in filters.items():
-        if values:
-            schema = schema.include(**{key: list(values)})
+    methods = [m.upper() for m in config.include_methods]
     if not config.allow_writes:
-        schema = schema.include(method=list(SAFE_METHODS))
-    return schema
+        methods = [m for m in (methods or SAFE_METHODS) if m in SAFE_METHODS] or ["__none__"]
+    # One `include` call: Schemathesis ANDs the criteria of a call, but a second call replaces the first.
+    criteria = {"path": list(config.include_paths), "method": methods, "tag": list(config.include_tags),
+                "operation_id": list(config.include_operation_ids)}
+    criteria = {key: values for key, values in criteria.items() if values}
+    return schema.include(**criteria) if criteria else schema
 
 
 def _examples_for_budget(config: ContractConfig, operations: int) -> int:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..load import load
+from ..errors import SpecLoadError
+from ..load import Limits, parse_text
 from .auth import AuthSpec
 from .errors import ContractConfigError
 
@@ -60,7 +61,12 @@ class Target:
 
 def load_targets(path: Path, default_spec: str | None = None) -> list[Target]:
     """Read `targets.yaml`: `targets: [{name, url, spec, deployment, region, auth: {mode, env}}]`."""
-    document = load(path).document
+    try:
+        document, _ = parse_text(path.read_bytes(), str(path), Limits(), [])
+    except OSError as exc:
+        raise ContractConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except SpecLoadError as exc:
+        raise ContractConfigError(str(exc)) from None
     rows = document.get("targets") if isinstance(document, dict) else document
     if not isinstance(rows, list) or not rows:
         raise ContractConfigError(f"{path}: expected a 'targets' list with at least one entry")

@@ -1,0 +1,123 @@
+"""Small pieces of the contract runner: URL forms, failure classes, redaction, rate parsing, targets files."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from conftest import FIXTURES, assert_one_line_error
+
+
+@pytest.mark.parametrize("url, surface, expected", [
+    ("https://res.openai.azure.com/openai/v1/", "v1", "https://res.openai.azure.com/openai/v1"),
+    ("https://res.services.ai.azure.com/openai/v1/", "v1", "https://res.services.ai.azure.com/openai/v1"),
+    ("https://res.openai.azure.com", "v1", "https://res.openai.azure.com/openai/v1"),
+    ("https://res.openai.azure.com/openai", "v1", "https://res.openai.azure.com/openai/v1"),
+    ("https://res.openai.azure.com/openai", "dated", "https://res.openai.azure.com/openai"),
+    ("https://res.openai.azure.com/", "dated", "https://res.openai.azure.com/openai"),
+    ("https://apim.azure-api.net/team-a/openai", "dated", "https://apim.azure-api.net/team-a/openai"),
+])
+def test_base_url_forms(url, surface, expected):
+    from toolkit.contract.targets import base_url
+
+    assert base_url(url, surface) == expected
+
+
+def test_base_url_refuses_a_v1_url_for_a_dated_spec():
+    from toolkit.contract import ContractConfigError
+    from toolkit.contract.targets import base_url
+
+    with pytest.raises(ContractConfigError, match="dated"):
+        base_url("https://res.openai.azure.com/openai/v1/", "dated")
+
+
+@pytest.mark.parametrize("status, headers, body, expected", [
+    (400, {}, {"error": {"code": "content_filter", "message": "filtered", "innererror": {"code": "ResponsibleAIPolicyViolation"}}}, "content_filter"),
+    (400, {}, {"error": {"code": "BadRequest", "message": "This operation requires the preview feature header 'aoai-evals: preview'."}}, "preview_header"),
+    (401, {"apim-request-id": "x"}, {"statusCode": 401, "message": "Access denied due to missing subscription key."}, "gateway"),
+    (500, {"ocp-apim-trace-location": "x"}, None, "gateway"),
+    (429, {}, {"error": {"code": "429", "message": "Rate limit is exceeded."}}, "throttled"),
+    (401, {"apim-request-id": "x"}, {"error": {"code": "401", "message": "Access denied"}}, "contract"),
+    (200, {}, {"id": "x"}, "contract"),
+])
+def test_failure_classes(status, headers, body, expected):
+    from toolkit.contract.classify import classify
+
+    assert classify(status, headers, json.dumps(body) if body is not None else "<html>gateway</html>") == expected
+
+
+def test_redactor_masks_known_values_and_credential_headers():
+    from toolkit.contract.redact import Redactor
+
+    redactor = Redactor()
+    redactor.add("canary-value-123")
+    text = redactor.scrub("curl -H 'api-key: canary-value-123' -H 'Authorization: Bearer eyJ0eXAi.x.y' "
+                          "-H 'Ocp-Apim-Subscription-Key: abc' body has canary-value-123 and max_tokens=16")
+    assert "canary-value-123" not in text and "eyJ0eXAi" not in text and "abc'" not in text
+    assert "max_tokens=16" in text  # unlike Schemathesis' key-based sanitising, token counts survive
+    assert redactor.data({"headers": {"api-key": "k"}, "n": ["canary-value-123"]}) == \
+        {"headers": {"api-key": "[REDACTED]"}, "n": ["[REDACTED]"]}
+
+
+@pytest.mark.parametrize("text, per_second", [("10/s", 10), ("600/m", 10), ("3600/h", 1), ("2.5", 2.5)])
+def test_rate_limit_forms(text, per_second):
+    from toolkit.contract.budget import parse_rate
+
+    assert parse_rate(text) == pytest.approx(per_second)
+
+
+def test_retry_after_forms():
+    from email.utils import formatdate
+
+    from toolkit.contract.budget import retry_after_seconds
+
+    assert retry_after_seconds({"retry-after-ms": "1500"}) == 1.5
+    assert retry_after_seconds({"retry-after": "3"}) == 3
+    assert 8 <= retry_after_seconds({"retry-after": formatdate(time.time() + 10, usegmt=True)}) <= 10
+    assert retry_after_seconds({}) is None
+
+
+def test_sse_payload_schemas_are_restated_as_event_schemas():
+    from toolkit.contract.prepare import for_schemathesis
+
+    doc = {"paths": {"/chat": {"post": {"responses": {"200": {"content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/R"}},
+        "text/event-stream": {"schema": {"$ref": "#/components/schemas/Chunk"}}}}}}}}}
+    out = for_schemathesis(doc)
+    data = out["paths"]["/chat"]["post"]["responses"]["200"]["content"]["text/event-stream"]["schema"]["properties"]["data"]
+    assert data["anyOf"][1]["contentSchema"] == {"$ref": "#/components/schemas/Chunk"}
+    assert doc["paths"]["/chat"]["post"]["responses"]["200"]["content"]["text/event-stream"]["schema"] == \
+        {"$ref": "#/components/schemas/Chunk"}  # the caller's document is untouched
+
+
+def test_targets_file_loads(tmp_path):
+    from toolkit.contract import load_targets
+
+    targets = load_targets(FIXTURES / "contract" / "targets.yaml")
+    assert [(t.name, t.region, t.auth.mode, t.auth.env) for t in targets] == [
+        ("healthy", "swedencentral", "api-key", "AOAI_TEST_KEY"), ("broken", "eastus2", "api-key", "AOAI_TEST_KEY")]
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("targets: []\n", "at least one"),
+    ("targets:\n  - name: a\n    spec: v1\n", "missing url"),
+    ("targets:\n  - {name: a, url: 'http://127.0.0.1:1', spec: v1, auth: {mode: magic}}\n", "auth.mode"),
+    ("targets:\n  - {name: a, url: 'http://127.0.0.1:1', spec: v1, auth: {mode: api-key}}\n", "auth.env"),
+])
+def test_bad_targets_file_is_one_line_error(tmp_path, cli, content, needle):
+    path = tmp_path / "targets.yaml"
+    path.write_text(content)
+    assert_one_line_error(cli("contract", "--targets", str(path)), needle)
+
+
+def test_missing_key_variable_is_one_line_error(cli):
+    result = cli("contract", "--spec", "v1", "--url", "http://127.0.0.1:9/openai/v1/", "--api-key-env",
+                 "AOAI_SPEC_SURELY_UNSET_VAR", env={"AOAI_SPEC_SURELY_UNSET_VAR": ""})
+    assert_one_line_error(result, "AOAI_SPEC_SURELY_UNSET_VAR")
+
+
+def test_url_and_target_are_exclusive(cli):
+    result = cli("contract", "--spec", "v1", "--url", "http://127.0.0.1:9/", "--target", "mock")
+    assert result.returncode == 2 and "exactly one" in result.stderr
