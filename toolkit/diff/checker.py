@@ -38,13 +38,13 @@ def check(diff: SpecDiff, config: RuleConfig, *, include_docs: bool = False) -> 
     for op in diff.operations:
         for rule, level in op_rules:
             emit(rule, level, op.key, rule.check(op))
-        for scope, where, root in _schema_roots(op, diff.mapped):
-            sctx = SchemaContext(scope, op.key, where, (), ctx.base_viewer, ctx.revision_viewer, diff.mapped)
+        for scope, where, root in _schema_roots(op, op.model_is_deployment):
+            sctx = SchemaContext(scope, op.key, where, (), ctx.base_viewer, ctx.revision_viewer)
             _walk(root, sctx, schema_rules[scope], emit, set())
     return sorted(out.values(), key=lambda c: (c.operation == "", c.operation, LEVEL_ORDER[c.level], c.id, c.element))
 
 
-def _schema_roots(op: OperationDiff, mapped: bool) -> Iterator[tuple[str, str, SchemaDiff]]:
+def _schema_roots(op: OperationDiff, model_is_deployment: bool) -> Iterator[tuple[str, str, SchemaDiff]]:
     for pd in op.parameters.modified:
         if pd.schema is not None:
             yield "parameter", pd.revision.label, pd.schema
@@ -53,7 +53,7 @@ def _schema_roots(op: OperationDiff, mapped: bool) -> Iterator[tuple[str, str, S
         several = len(body.content.modified) > 1
         for media, md in body.content.modified.items():
             if md.schema is not None:
-                root = _without_model(md.schema) if mapped else md.schema
+                root = _without_model(md.schema) if model_is_deployment else md.schema
                 if root is not None:
                     yield "request", media if several else "", root
     for status, response in op.responses.modified.items():

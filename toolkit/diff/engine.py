@@ -10,7 +10,7 @@ from .context import DiffContext
 from .paths_diff import OperationDiff, OpSide, compare_operation, operation_sides
 from .security_diff import SchemesDiff, SecurityDiff, compare_schemes, compare_security, requirements
 from .servers_diff import ServersDiff, compare_servers
-from .surfaces import detect_surface, is_azure_v1
+from .surfaces import detect_surface, is_azure_v1, path_key
 
 
 @dataclass(eq=False)
@@ -39,17 +39,21 @@ def diff_specs(base: Spec, revision: Spec, *, catalog: Catalog | None = None, ma
                       is_azure_v1(base, b_entry, b_surface), is_azure_v1(revision, r_entry, r_surface))
     out = SpecDiff(ctx)
     b_ops, r_ops = operation_sides(ctx, "base"), operation_sides(ctx, "revision")
-    for key, op in r_ops.items():
-        if key not in b_ops:
-            out.added.append(op)
-    surviving_paths: set[str] = set()
-    for key, op in b_ops.items():
-        other = r_ops.get(key)
-        if other is None:
-            out.removed.append(op)
-            continue
-        surviving_paths.add(op.path)
-        out.operations.append(compare_operation(ctx, op, other, mapped and b_surface != r_surface))
+    pairs = [(b_ops[key], r_ops[key]) for key in b_ops if key in r_ops]
+    left_b = {k: op for k, op in b_ops.items() if k not in r_ops}
+    left_r = {k: op for k, op in r_ops.items() if k not in b_ops}
+    # a dated operation whose deployment segment appeared or went away (`/x` <-> `/{deployment_id}/x`) is the
+    # same operation, moved: match it by its path without the deployment, the rules report the move
+    by_short = {(_without_deployment(op, ctx.base_surface), key[1]): key for key, op in left_b.items()}
+    for key, op in list(left_r.items()):
+        match = by_short.get((_without_deployment(op, ctx.revision_surface), key[1]))
+        if match is not None and match in left_b:
+            pairs.append((left_b.pop(match), left_r.pop(key)))
+    out.added = list(left_r.values())
+    out.removed = list(left_b.values())
+    surviving_paths = {b.path for b, _ in pairs}
+    for b, r in pairs:
+        out.operations.append(compare_operation(ctx, b, r, mapped and b_surface != r_surface))
     out.paths_removed = {op.path for op in out.removed} - surviving_paths
     if not (mapped and b_surface != r_surface):
         out.servers = compare_servers(base.document.get("servers"), revision.document.get("servers"))
@@ -57,6 +61,10 @@ def diff_specs(base: Spec, revision: Spec, *, catalog: Catalog | None = None, ma
                                     requirements(revision, revision.document.get("security")))
     out.schemes = compare_schemes(base, revision)
     return out
+
+
+def _without_deployment(op: OpSide, surface: str) -> str:
+    return path_key(op.path, surface, True).key
 
 
 def _entry(catalog: Catalog | None, spec: Spec):  # -> CatalogEntry | None

@@ -48,6 +48,7 @@ class OperationDiff:
     revision: OpSide
     mapped: bool = False  # matched through the dated <-> v1 mapping
     path_moved: bool = False  # matched, but the literal path differs beyond parameter names
+    model_is_deployment: bool = False  # one side names the deployment in the path, the other in the body `model`
     fields: dict[str, ValueChange] = field(default_factory=dict)  # operationId, deprecated
     docs: dict[str, ValueChange] = field(default_factory=dict)
     tags_added: list[str] = field(default_factory=list)
@@ -114,6 +115,7 @@ def _preview_headers(ctx: DiffContext, op: OpSide, azure_v1: bool) -> tuple[str,
 def compare_operation(ctx: DiffContext, base: OpSide, revision: OpSide, mapped: bool) -> OperationDiff:
     diff = OperationDiff(base, revision, mapped=mapped)
     diff.path_moved = not mapped and _shape(base.path) != _shape(revision.path)
+    diff.model_is_deployment = mapped or base.has_deployment != revision.has_deployment
     diff.fields = changes(base.node, revision.node, ("operationId",))
     if base.deprecated != revision.deprecated:
         diff.fields["deprecated"] = ValueChange(base.deprecated, revision.deprecated)
@@ -124,9 +126,9 @@ def compare_operation(ctx: DiffContext, base: OpSide, revision: OpSide, mapped: 
     diff.tags_removed = [t for t in b_tags if t not in r_tags]
     names = preview_header_names(ctx.catalog) if ctx.catalog else set()
     skip = {("query", API_VERSION)} | {("header", n) for n in names}
-    if mapped:
+    if diff.model_is_deployment:
         skip.add(DEPLOYMENT_KEY)
-    else:
+    if not mapped:
         a, b = _api_version_facts(base), _api_version_facts(revision)
         if a != b:
             diff.api_version = ValueChange(a, b)

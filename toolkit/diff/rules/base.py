@@ -92,7 +92,6 @@ class SchemaContext:
     path: tuple[str, ...]
     base_viewer: Viewer
     revision_viewer: Viewer
-    mapped: bool = False
 
     def dotted(self, name: str | None = None) -> str:
         tokens = self.path + ((name,) if name is not None else ())
