@@ -196,3 +196,19 @@ def test_html_escapes_names_from_the_spec() -> None:
                     "#/components/schemas/R")
     html = render_report(compare(base, revision), "html")
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_deployment_segment_appearing_is_a_move_not_a_removal() -> None:
+    def chat(path: str, with_model: bool) -> Spec:
+        params = [{"name": "api-version", "in": "query", "required": True, "schema": {"type": "string"}}]
+        if "{" in path:
+            params.append({"name": "deployment_id", "in": "path", "required": True, "schema": {"type": "string"}})
+        props = {"messages": {"type": "array", "items": {}}}
+        if with_model:
+            props["model"] = {"type": "string"}
+        body = {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": props}}}}
+        return Spec(document={"openapi": "3.0.0", "info": {"title": "t", "version": "1"}, "paths": {
+            path: {"post": {"parameters": params, "requestBody": body, "responses": {"200": {"description": "ok"}}}}}})
+
+    ids = changes(chat("/chat/completions", True), chat("/{deployment_id}/chat/completions", False))
+    assert ids == [("deployment-path-moved", "POST /{deployment_id}/chat/completions")]
