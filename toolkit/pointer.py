@@ -21,7 +21,12 @@ def unescape(token: str) -> str:
 
 def join(base: str, *tokens: object) -> str:
     """Append tokens to a pointer: join("#/paths", "/chat") == "#/paths/~1chat"."""
-    return base + "".join("/" + escape(t) for t in tokens)
+    for token in tokens:  # the schema walks call this hundreds of thousands of times: keep it a plain loop
+        text = token if isinstance(token, str) else str(token)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        base = f"{base}/{text}"
+    return base
 
 
 def split(pointer: str) -> list[str]:

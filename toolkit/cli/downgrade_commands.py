@@ -40,8 +40,8 @@ def downgrade_command(spec: str, output: Path | None, fmt: str, loss_report: Pat
     from ..downgrade import downgrade
 
     loaded = ws.open(spec)
-    result = downgrade(loaded)
-    emit(dump(result.document, fmt), output)
+    result = downgrade(loaded, in_place=True)
+    emit(_pretty_json(result.document) if fmt == "json" else dump(result.document, fmt), output)
     if loss_report is not None:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", loss_report)
     note(render("downgrade/summary.txt.j2", subject=loaded.name, source_version=result.source_version,
@@ -51,10 +51,50 @@ def downgrade_command(spec: str, output: Path | None, fmt: str, loss_report: Pat
         raise SystemExit(EXIT_FINDINGS)
 
 
-def _rules_epilog() -> str:
-    from ..apim.rules import RULE_DOCS
+def _pretty_json(document: dict) -> str:
+    """Indented JSON through orjson: the stdlib encoder is pure Python once `indent` is set, and it is most of
+    the run time on a 3 MB spec. orjson refuses integers beyond 64 bits (OpenAI's spec has one), so those are
+    written through a placeholder string and put back as exact digits; without orjson the stdlib does it all."""
+    try:
+        import orjson
+    except ImportError:
+        return dump(document, "json")
+    option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    try:
+        return orjson.dumps(document, option=option).decode("utf-8")
+    except TypeError:
+        pass
+    sites = []  # (container, key, value) of every out-of-range integer, swapped for a marker and restored
+    stack: list = [document]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(value, (dict, list)):
+                stack.append(value)
+            elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+                sites.append((node, key, value))
+    try:
+        for i, (node, key, _value) in enumerate(sites):
+            node[key] = f"\u0000aoai-int-{i}\u0000"
+        text = orjson.dumps(document, option=option).decode("utf-8")
+    finally:
+        for node, key, value in sites:
+            node[key] = value
+    for i, (_node, _key, value) in enumerate(sites):
+        text = text.replace(f'"\\u0000aoai-int-{i}\\u0000"', str(value))
+    return text
 
-    return "\b\nRules (id, level, source in the APIM checklist):\n" + render("apim/rules.txt.j2", rules=RULE_DOCS)
+
+class _LintCommand(click.Command):
+    """Lists the APIM rules under --help; rendered only when help is shown, so start-up stays fast."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from ..apim.rules import RULE_DOCS
+
+        formatter.write_paragraph()
+        formatter.write_text("Rules (id, level, source in the APIM import checklist):")
+        formatter.write(render("apim/rules.txt.j2", rules=RULE_DOCS))
 
 
 @click.group("apim")
@@ -62,7 +102,7 @@ def apim_group() -> None:
     """Check and prepare specs for Azure API Management import (OpenAPI.NET v1 reader rules)."""
 
 
-@apim_group.command("lint", epilog=_rules_epilog())
+@apim_group.command("lint", cls=_LintCommand)
 @click.argument("spec")
 @format_option("text", "json")
 @output_option

@@ -12,38 +12,43 @@ from .registry import Context, by_stage
 from .result import DowngradeResult
 
 
-def downgrade_document(document: dict[str, Any]) -> DowngradeResult:
-    """Convert a bundled OpenAPI 3.1 (or mixed, or 3.0) document to 3.0.3; the input is not modified."""
+def downgrade_document(document: dict[str, Any], *, in_place: bool = False) -> DowngradeResult:
+    """Convert a bundled OpenAPI 3.1 (or mixed, or 3.0) document to 3.0.3. The input is copied first unless
+    `in_place` (for callers that discard it, such as the CLI)."""
     source_version = str(document.get("openapi", ""))
-    ctx = Context(pickle.loads(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)))
+    ctx = Context(document if in_place else pickle.loads(pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)))
     for step in by_stage("prepass"):
         ctx.current = step.id
         step.apply(ctx)
     schema_steps = by_stage("schema")
     triggers = frozenset(k for step in schema_steps for k in step.keywords)
-    plans: dict[frozenset[str], list[Any]] = {}  # which steps a schema needs depends only on its trigger keys
+    plans: dict[frozenset[str], list[tuple[int, Any]]] = {}  # the steps a schema needs follow from its trigger keys
 
-    def plan_for(keys: frozenset[str]) -> list[Any]:
+    def plan_for(keys: frozenset[str]) -> list[tuple[int, Any]]:
         if keys not in plans:
-            plans[keys] = [step for step in schema_steps if not step.keywords or keys.intersection(step.keywords)]
+            plans[keys] = [(i, step) for i, step in enumerate(schema_steps)
+                           if not step.keywords or keys.intersection(step.keywords)]
         return plans[keys]
 
+    visited: list[tuple[str, dict[str, Any]]] = []
     for where, schema in iter_schemas(ctx.document):
+        visited.append((where, schema))
         keys = triggers.intersection(schema)
         done = -1
         while True:  # a step that adds keywords (null-branch merging a branch in) re-plans the later steps
-            for step in plan_for(keys):
-                if schema_steps.index(step) <= done or not step.applies_to(schema):
+            for position, step in plan_for(keys):
+                if position <= done or not step.applies_to(schema):
                     continue
                 ctx.current = step.id
                 step.apply(schema, where, ctx)
-                done = schema_steps.index(step)
+                done = position
                 now = triggers.intersection(schema)
                 if now != keys:
                     keys = now
                     break
             else:
                 break
+    ctx.share_schemas(visited)  # parents never change after their children are visited: the list is final
     for stage in ("document", "repair"):
         for step in by_stage(stage):
             ctx.current = step.id
@@ -51,6 +56,6 @@ def downgrade_document(document: dict[str, Any]) -> DowngradeResult:
     return DowngradeResult(document=ctx.document, losses=ctx.losses, source_version=source_version)
 
 
-def downgrade(spec: Spec) -> DowngradeResult:
+def downgrade(spec: Spec, *, in_place: bool = False) -> DowngradeResult:
     """The public entry point: `spec.document` converted to OpenAPI 3.0.3, with its loss report."""
-    return downgrade_document(spec.document)
+    return downgrade_document(spec.document, in_place=in_place)

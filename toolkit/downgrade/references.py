@@ -12,7 +12,7 @@ import re
 from typing import Any, Iterator
 
 from .. import pointer as jp
-from ..schemas import iter_schemas, top_level_schemas
+from ..schemas import iter_schemas, subschemas, top_level_schemas
 from .registry import Context, conversion
 
 _KEY_OK = re.compile(r"[^A-Za-z0-9.\-_]+")
@@ -163,7 +163,7 @@ def anchors(ctx: Context) -> None:
 def dynamic_ref(ctx: Context) -> None:
     if not ctx.uses("$recursiveRef", "$dynamicRef"):
         return
-    for where, schema in iter_schemas(ctx.document):
+    for where, schema in _schemas_using(ctx.document, ("$recursiveRef", "$dynamicRef")):
         for key, anchor_key in (("$recursiveRef", "$recursiveAnchor"), ("$dynamicRef", "$dynamicAnchor")):
             if key not in schema:
                 continue
@@ -177,6 +177,34 @@ def dynamic_ref(ctx: Context) -> None:
             else:
                 schema["$ref"] = target
             ctx.lose(jp.join(where, key), f"{key} {value!r} fixed to {target} (dynamic extension lost)")
+
+
+def _schemas_using(document: dict[str, Any], keys: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The schemas holding one of `keys`, walking only below the top-level schemas whose JSON mentions them
+    (dynamic references are rare; a full walk of a large spec is not cheap)."""
+    for top, schema in top_level_schemas(document):
+        if not _mentions(schema, keys):
+            continue
+        stack = [(top, schema)]
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                if any(k in node for k in keys):
+                    yield where, node
+                stack.extend(subschemas(node, where))
+
+
+def _mentions(node: Any, keys: tuple[str, ...]) -> bool:
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if any(k in value for k in keys):
+                return True
+            stack.extend(v for v in value.values() if isinstance(v, (dict, list)))
+        elif isinstance(value, list):
+            stack.extend(v for v in value if isinstance(v, (dict, list)))
+    return False
 
 
 def _anchor_owner(ctx: Context, where: str, anchor_key: str, value: Any) -> str | None:

@@ -33,7 +33,12 @@ class Context:
         schemas in place, never their positions)."""
         if self._schemas is None:
             self._schemas = list(iter_schemas(self.document))
+        if "webhooks" not in self.document:  # moved to x-webhooks: no longer schemas of the 3.0 document
+            self._schemas = [(w, s) for w, s in self._schemas if not w.startswith("#/webhooks/")]
         return self._schemas
+
+    def share_schemas(self, visited: list[tuple[str, dict[str, Any]]]) -> None:
+        self._schemas = visited
 
     def refs(self) -> list[tuple[str, dict[str, Any]]]:
         """Every `$ref` holder after the prepass (which is the only stage that moves or rewrites references)."""
@@ -44,10 +49,10 @@ class Context:
         return self._refs
 
     def uses(self, *keywords: str) -> bool:
-        """Whether any schema of the input uses one of these keywords (one walk, so prepass steps can skip)."""
+        """Whether any key of the document is one of these keywords (one plain walk without pointers, so the
+        prepass steps for rare 2020-12 features cost almost nothing on documents that do not use them)."""
         if self._keywords is None:
-            self._keywords = {k for _, s in iter_schemas(self.document) for k in s
-                              if k.startswith("$") or k == "definitions"}
+            self._keywords = _dollar_keys(self.document)
         return not self._keywords.isdisjoint(keywords)
 
     def lose(self, pointer: str, message: str, id: str | None = None) -> None:
@@ -67,8 +72,20 @@ class Context:
         return node
 
 
-SchemaFn = Callable[[dict[str, Any], str, Context], None]
-DocumentFn = Callable[[Context], None]
+def _dollar_keys(document: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and (key[:1] == "$" or key == "definitions"):
+                    found.add(key)
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return found
 
 
 @dataclass(frozen=True)

@@ -144,14 +144,55 @@ def _path_parameter_names(params: Any, ctx: Context) -> set[str]:
                         "schema that does not allow null, a list default on a string... (3.0 validators and "
                         "APIM reject the document otherwise).")
 def default_invalid(ctx: Context) -> None:
-    check = value_checker(ctx.document)
+    check: Callable[[str, Any], str | None] | None = None
     for where, schema in ctx.schemas():
         if "default" not in schema:
             continue
-        problem = check(where, schema["default"])
+        problem = _simple_verdict(schema, schema["default"])
+        if problem is _UNDECIDED:
+            check = check or value_checker(ctx.document)
+            problem = check(where, schema["default"])
         if problem:
             del schema["default"]
             ctx.lose(jp.join(where, "default"), f"default dropped: {problem}")
+
+
+_UNDECIDED = "undecided"
+_PLAIN_KEYWORDS = frozenset(("type", "nullable", "enum", "minimum", "maximum", "minLength", "maxLength", "default",
+                             "description", "title", "example", "format", "readOnly", "writeOnly", "deprecated"))
+_PY_TYPES = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
+             "array": (list,)}
+
+
+def _simple_verdict(schema: dict[str, Any], value: Any) -> str | None:
+    """Judge a default against a plain schema (type, enum, bounds, lengths) without a validator, so the common
+    case needs no jsonschema import; anything richer (refs, composition, patterns, floats as integers) returns
+    `_UNDECIDED` for the real validator."""
+    if any(k not in _PLAIN_KEYWORDS and not k.startswith("x-") for k in schema) or isinstance(value, float):
+        return _UNDECIDED
+    kind = schema.get("type")
+    if value is None:
+        return None if schema.get("nullable") is True or kind is None else "None is not nullable"
+    if kind is not None:
+        expected = _PY_TYPES.get(kind) if isinstance(kind, str) else None
+        if expected is None:
+            return _UNDECIDED
+        if isinstance(value, bool) != (kind == "boolean") or not isinstance(value, expected):
+            return f"{value!r} is not of type {kind!r}"
+    enum = schema.get("enum")
+    if isinstance(enum, list) and not any(type(value) is type(v) and value == v for v in enum):
+        return f"{value!r} is not one of {enum!r}"[:160]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if isinstance(schema.get("minimum"), (int, float)) and value < schema["minimum"]:
+            return f"{value!r} is less than the minimum of {schema['minimum']!r}"
+        if isinstance(schema.get("maximum"), (int, float)) and value > schema["maximum"]:
+            return f"{value!r} is greater than the maximum of {schema['maximum']!r}"
+    if isinstance(value, str):
+        if isinstance(schema.get("minLength"), int) and len(value) < schema["minLength"]:
+            return f"{value!r} is too short"
+        if isinstance(schema.get("maxLength"), int) and len(value) > schema["maxLength"]:
+            return f"{value!r} is too long"
+    return None
 
 
 def value_checker(document: dict[str, Any]) -> Callable[[str, Any], str | None]:
