@@ -20,7 +20,8 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 
 # What each cached stage's code is: subpackages besides the top-level modules.
-STAGE_PACKAGES = {"version": ("apim", "downgrade"), "pair": ("diff",), "compat": ("diff",)}
+STAGE_PACKAGES = {"version": ("apim", "downgrade"), "pair": ("diff",), "compat": ("diff",),
+                  "contract": ("contract", "mock")}
 WHOLE_PACKAGE = ("",)  # for a stage not listed: any code change invalidates it
 
 

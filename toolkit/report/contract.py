@@ -21,6 +21,6 @@ def page(results: BuildResults, targets: Path | None) -> Page:
         "reports": contract.get("reports") or [],
         "skipped": results.contract_skipped,
         "errors": contract.get("errors", []),
-        "seconds": contract.get("seconds"),
+        "cached": bool(contract.get("cached")),
     }
     return Page(paths.CONTRACT, "contract", "Contract tests", data)

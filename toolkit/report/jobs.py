@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import load_catalog
+from ..errors import CatalogError
 from ..model import HTTP_METHODS, Spec
 from ..workspace import Workspace
 from .cache import ResultCache
@@ -67,7 +68,11 @@ def as_dict(value: Any) -> Any:
 
 
 def _sha(ws: Workspace, entry_id: str) -> str | None:
-    return ws.catalog.get(entry_id).sha256
+    """The pinned sha256 of a catalog id (None for a file path or an unpinned entry: never cached)."""
+    try:
+        return ws.catalog.get(entry_id).sha256
+    except CatalogError:
+        return None
 
 
 # --------------------------------------------------------------------------------------------------- per version
@@ -227,6 +232,13 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
     ws = workspace(config)
     errors: list[dict[str, Any]] = []
     subject = targets_file or f"mock ({spec_arg})"
+    # a run against the built-in mock is a deterministic function of the code, the spec, the seed and the budget,
+    # so it is cached like the other stages; a run against real deployments never is
+    cache = ResultCache(Path(config.cache_dir) if config.cache_dir and not targets_file else None)
+    sha = _sha(ws, spec_arg)
+    key = cache.key("contract", spec_arg, sha, max_requests, seed) if sha else None
+    if key and (hit := cache.get("contract", key)) is not None:
+        return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
 
     def run() -> list[dict[str, Any]]:
         from .. import contract
@@ -237,9 +249,12 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
         return [_redacted(contract.run_against_mock(spec_arg, max_requests=max_requests, seed=seed, ws=ws))]
 
     reports = attempt("contract", subject, run, errors)
-    return {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
-            "max_requests": max_requests, "reports": reports, "errors": errors,
-            "seconds": round(time.perf_counter() - started, 3)}
+    result = {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
+              "max_requests": max_requests, "reports": reports, "errors": errors,
+              "seconds": round(time.perf_counter() - started, 3)}
+    if key and not errors:
+        cache.put("contract", key, result)
+    return {**result, "cached": False}
 
 
 __all__ = ["StageError", "WorkspaceConfig", "compat_job", "contract_job", "pair_job",
