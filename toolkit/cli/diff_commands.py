@@ -9,7 +9,7 @@ import click
 
 from ..render import render
 from ..workspace import Workspace
-from .common import EXIT_FINDINGS, emit, format_option, note, output_option, progress, workspace_options
+from .common import EXIT_FINDINGS, emit, format_option, output_option, progress, workspace_options
 
 _REPORT_FORMATS = ("text", "markdown", "html", "json", "githubactions", "junit")
 

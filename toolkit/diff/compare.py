@@ -23,13 +23,13 @@ def compare(base: Spec, revision: Spec, *, include_docs: bool = False,
     from the catalog entry of a catalog spec, else from its paths). `config` changes rule levels or silences rules.
     Doc-level changes (descriptions, examples) are left out unless `include_docs`.
     """
-    catalog = catalog if catalog is not None else _default_catalog(base, revision)
+    catalog = catalog if catalog is not None else _default_catalog()
     diff = diff_specs(base, revision, catalog=catalog, map_surfaces=map_surfaces)
     changes = check(diff, as_config(config), include_docs=include_docs)
     return DiffReport(base.name, revision.name, changes, mapped=diff.mapped, include_docs=include_docs)
 
 
-def _default_catalog(*specs: Spec) -> Catalog | None:
+def _default_catalog() -> Catalog | None:
     try:
         return load_catalog()
     except CatalogError:

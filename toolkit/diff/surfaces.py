@@ -30,7 +30,6 @@ def detect_surface(spec: Spec, entry: CatalogEntry | None) -> str:
     for op in spec.operations():
         if any(p.get("in") == "query" and p.get("name") == API_VERSION and p.get("required") for p in op.parameters):
             return "dated"
-        break
     return "v1"
 
 
