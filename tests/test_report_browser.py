@@ -142,8 +142,11 @@ def test_every_page_renders_from_disk_with_its_content_and_working_links(chromiu
             if href.startswith(("https://", "http://")):
                 continue  # links out (pinned sources) are clicked, never loaded
             assert "://" not in href and not href.startswith("/"), (page, href)
-            target = (page.parent / href.split("#")[0]).resolve()
+            path, _, fragment = href.partition("#")
+            target = (page.parent / path).resolve() if path else page.resolve()
             assert target.is_file() and root.resolve() in target.parents, (page, href)
+            if fragment:  # the anchor exists on the target page
+                assert f'id="{fragment}"' in target.read_text(), (page, href)
         return twin["kind"]
 
     with ThreadPoolExecutor(max_workers=4) as pool:
