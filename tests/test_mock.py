@@ -139,3 +139,41 @@ def test_responses_store_is_stateful(client):
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "404"
     unknown_previous = client.post("/openai/v1/responses", json={"model": "m", "input": "x", "previous_response_id": first["id"]})
     assert unknown_previous.status_code == 404
+
+
+def test_mock_command_serves_both_surfaces(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from conftest import REPO, free_port
+
+    port = free_port()
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as err:
+        process = subprocess.Popen([sys.executable, "-m", "toolkit", "mock", "--port", str(port), "--seed", "2"],
+                                   cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    response = httpx.get(f"http://127.0.0.1:{port}/openai/v1/models", headers={"api-key": "any"})
+                    break
+                except httpx.HTTPError:
+                    assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+                    time.sleep(0.2)
+            assert response.status_code == 200
+            dated = httpx.post(f"http://127.0.0.1:{port}/openai/deployments/d/embeddings?api-version=2024-10-21",
+                               json={"input": "a"}, headers={"api-key": "any"})
+            assert dated.status_code == 200
+        finally:
+            process.terminate()
+            process.wait(10)
+    text = log.read_text()
+    assert f"http://127.0.0.1:{port}/openai/v1/" in text and "api-version=2024-10-21" in text
+
+
+def test_help_has_examples(cli):
+    for command in ("contract", "mock"):
+        result = cli(command, "--help")
+        assert result.returncode == 0 and "Example" in result.stdout
