@@ -84,5 +84,6 @@ def test_typespec_family_runs_end_to_end_and_history_finds_include_usage(ws: Wor
     log = changelog(ws, "azure-openai-typespec", on_progress=lambda i, n, label: seen.append(label))
     assert len(log.sections) == len(ws.catalog.history("azure-openai-typespec")) - 1 == len(seen)
     found = history(ws, "stream_options.include_usage", "azure-openai-typespec")
-    assert found.events and found.events[0].version == "azure-openai-typespec@2024-09-01-preview"
-    assert found.events[0].kind == "added"
+    events = {e.version: e.kind for e in found.events}
+    assert events["azure-openai-typespec@2024-09-01-preview"] == "added"
+    assert all(e.changes and e.previous for e in found.events)

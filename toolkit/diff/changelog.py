@@ -124,8 +124,20 @@ def _matches(element: str, change: Change, operation: tuple[str, str] | None) ->
         method, shape = operation
         op = change.operation.split(" ", 1)
         return len(op) == 2 and op[0].upper() == method and _path_shape(op[1]) == shape
-    return (change.element == element or change.element.endswith("." + element)
-            or change.element.endswith(" " + element) or f"`{element}`" in change.message)
+    if f"`{element}`" in change.message or change.element.endswith(" " + element):
+        return True
+    found, wanted = _plain(change.element), _plain(element)
+    if not found:
+        return False
+    if found == wanted or found.endswith("." + wanted):
+        return True  # the element itself, or a longer path ending in it
+    ancestor = f".{found}." in f".{wanted}"
+    return ancestor and _kind([change]) != "changed"  # an ancestor that was added or removed as a whole
+
+
+def _plain(path: str) -> str:
+    """A property path without union labels and array markers: `(chat.completion).choices[].x` -> `choices.x`."""
+    return re.sub(r"\([^)]*\)|\[\]|\{\*\}", "", path).strip(".").replace("..", ".")
 
 
 def _has_operation(spec: Spec, operation: tuple[str, str]) -> bool:

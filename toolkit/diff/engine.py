@@ -44,8 +44,9 @@ def diff_specs(base: Spec, revision: Spec, *, catalog: Catalog | None = None, ma
     left_r = {k: op for k, op in r_ops.items() if k not in b_ops}
     # a dated operation whose deployment segment appeared or went away (`/x` <-> `/{deployment_id}/x`) is the
     # same operation, moved: match it by its path without the deployment, the rules report the move
-    by_short = {(_without_deployment(op, ctx.base_surface), key[1]): key for key, op in left_b.items()}
-    for key, op in list(left_r.items()):
+    both_dated = b_surface == r_surface == "dated"
+    by_short = {(_without_deployment(op, b_surface), key[1]): key for key, op in left_b.items()} if both_dated else {}
+    for key, op in list(left_r.items()) if both_dated else ():
         match = by_short.get((_without_deployment(op, ctx.revision_surface), key[1]))
         if match is not None and match in left_b:
             pairs.append((left_b.pop(match), left_r.pop(key)))
