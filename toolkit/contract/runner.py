@@ -64,7 +64,7 @@ class ContractConfig:
 
 
 def _surface(spec: Spec, ws: Workspace) -> tuple[str, str | None]:
-    from ..mock.surface import surface_of
+    from ..mock.azure import surface_of
 
     entry = ws.entry_for(spec)
     surface = entry.surface if entry else surface_of(spec)

@@ -5,7 +5,10 @@ Kept in one place so the mock, the contract classifier and the tests agree on th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..model import Spec
 
 ACCESS_DENIED = (
     "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an "
@@ -52,3 +55,14 @@ def method_not_allowed() -> tuple[int, dict[str, Any]]:
 
 def object_not_found(kind: str, ident: str) -> tuple[int, dict[str, Any]]:
     return 404, error_body("404", f"{kind} with id '{ident}' not found.")
+
+
+def surface_of(spec: "Spec") -> str:
+    """A spec not in the catalog is dated when its operations need `api-version` or live under `/deployments/`."""
+    for op in spec.operations():
+        if op.path.startswith("/deployments/"):
+            return "dated"
+        for param in op.parameters:
+            if param.get("in") == "query" and param.get("name") == "api-version" and param.get("required"):
+                return "dated"
+    return "v1"

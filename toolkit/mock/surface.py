@@ -20,7 +20,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from ..catalog import CatalogEntry
 from ..model import Operation, Spec
 from ..schemas import iter_schemas
-from .azure import DATED_PREFIX, V1_PREFIX
+from .azure import DATED_PREFIX, V1_PREFIX, surface_of
 from .samples import Sample, SchemaValidator, choose_body
 
 MOCK_HOST = "http://mock"
@@ -195,17 +195,6 @@ def relax_nullable(document: dict[str, Any]) -> None:
         rest = {k: v for k, v in schema.items() if k != "nullable"}
         schema.clear()
         schema["anyOf"] = [rest, dict(_NULL_ONLY)]
-
-
-def surface_of(spec: Spec) -> str:
-    """A spec not in the catalog is dated when its operations need `api-version` or live under `/deployments/`."""
-    for op in spec.operations():
-        if op.path.startswith("/deployments/"):
-            return "dated"
-        for param in op.parameters:
-            if param.get("in") == "query" and param.get("name") == "api-version" and param.get("required"):
-                return "dated"
-    return "v1"
 
 
 def _short(exc: Exception) -> str:
