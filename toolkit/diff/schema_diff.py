@@ -193,7 +193,7 @@ class SchemaComparer:
                     r_left.remove(rs[0])
 
         b_tags, b_tag_props = _tags(bv, base, b_views, self.base)
-        r_tags, _ = _tags(rv, rev, r_views, self.revision)
+        r_tags, r_tag_props = _tags(rv, rev, r_views, self.revision)
         match_by(lambda i: b_tags[i], lambda j: r_tags[j])
         match_by(lambda i: _ref_name(base[i][0]), lambda j: _ref_name(rev[j][0]))
         if b_left and r_left and len(b_left) * len(r_left) <= 64:
@@ -205,9 +205,13 @@ class SchemaComparer:
                         r_left.remove(j)
                         break
         if b_left and r_left:
-            scored = sorted(((_similarity(b_views[i], r_views[j]), i, j) for i in b_left for j in r_left), reverse=True)
-            for score, i, j in scored:
-                if score < 0.5:
+            # pair edited members by shape; among equally similar candidates prefer the smallest difference
+            small = len(b_left) * len(r_left) <= 64
+            scored = sorted((-_similarity(b_views[i], r_views[j]),
+                             _weight(self.compare_views(b_views[i], r_views[j])) if small else 0, i, j)
+                            for i in b_left for j in r_left)
+            for negative_score, _, i, j in scored:
+                if -negative_score < 0.5:
                     break
                 if i in b_left and j in r_left:
                     pairs.append((i, j))
@@ -217,7 +221,10 @@ class SchemaComparer:
         for i, j in sorted(pairs):
             sub = self.compare_views(b_views[i], r_views[j])
             if sub is not None:
-                sub = _within_union(sub, b_tag_props[i] if b_tags[i] == r_tags[j] else None, both_nullable)
+                # the tag property selects the member: its value list is no change, unless the tag itself changed
+                same_tag = None in (b_tags[i], r_tags[j]) or b_tags[i] == r_tags[j]
+                tag_prop = (r_tag_props[j] or b_tag_props[i]) if same_tag else None
+                sub = _within_union(sub, tag_prop, both_nullable)
             if sub is not None:
                 out.modified.append((_label(r_tags[j], r_views[j], j), sub))
         out.removed = [(_label(b_tags[i], b_views[i], i), base[i]) for i in b_left]
@@ -304,6 +311,17 @@ def _label(tag: Any, view: SchemaView, index: int) -> str:
     if view.types:
         return "|".join(sorted(view.types))
     return f"#{index}"
+
+
+def _weight(d: SchemaDiff | None, depth: int = 0) -> int:
+    """How much two schemas differ, roughly: to break ties between equally similar union members."""
+    if d is None or depth > 3:
+        return 0
+    own = (3 * (d.types is not None) + (d.nullable is not None) + len(d.enum_added) + len(d.enum_removed)
+           + len(d.keywords) + len(d.properties_added) + len(d.properties_removed) + len(d.required_added)
+           + len(d.required_removed))
+    nested = sum(_weight(sub, depth + 1) for sub in d.properties.values())
+    return own + nested + _weight(d.items, depth + 1) + _weight(d.additional, depth + 1)
 
 
 def _similarity(a: SchemaView, b: SchemaView) -> float:
