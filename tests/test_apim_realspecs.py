@@ -41,7 +41,8 @@ def _operations(document: dict) -> dict[str, str]:
 @pytest.mark.realspec
 def test_prepare_keeps_what_apim_keeps() -> None:
     """APIM's export of 2024-05-01-preview vs our prepare of the upstream file: same paths, operations,
-    operationIds and schemas; only schemas and security schemes left in components; no extensions."""
+    operationIds and schemas; only schemas and security schemes left in components; extensions kept in schemas
+    and dropped elsewhere, as APIM does."""
     from toolkit import Workspace
     from toolkit.apim import prepare
 
@@ -53,3 +54,13 @@ def test_prepare_keeps_what_apim_keeps() -> None:
     assert set(ours["components"]["schemas"]) == set(exported["components"]["schemas"])
     assert set(ours["components"]) == set(exported["components"]) == {"schemas", "securitySchemes"}
     assert "x-ms-examples" not in ours["paths"]["/deployments/{deployment-id}/completions"]["post"]
+    kept, ours_kept = _schema_extensions(exported), _schema_extensions(ours)
+    assert all(ours_kept.get(key, 0) >= count for key, count in kept.items())  # x-ms-enum & co. stay as in APIM
+
+
+def _schema_extensions(document: dict) -> dict[str, int]:
+    from collections import Counter
+
+    from toolkit.apim.structure import walk
+
+    return dict(Counter(k for _w, kind, node in walk(document) if kind == "Schema" for k in node if k.startswith("x-")))

@@ -18,7 +18,7 @@ from tests.conftest import needs_mirror
 
 SPECS = ["openai@2026-08-21_f85dbe223d", "openai@2026-05-13_5162af98d3",
          "azure-openai-inference-vendored@2025-03-01-preview_ai-gateway"]
-SAMPLE = 24          # component schemas per spec
+SAMPLE = 16          # component schemas per spec
 MAX_REFS = 12        # bigger ref closures make generation slow; counted as skipped
 EXAMPLES = 8         # hypothesis examples per schema
 _REF = re.compile(r'"\$ref":\s*"#/components/schemas/([^"/]+)"')
@@ -111,4 +111,4 @@ def test_instances_valid_under_31_stay_valid_under_30(catalog_id: str) -> None:
             continue
         checked += 1
     print(f"{catalog_id}: checked {checked}, skipped {dict(skipped)}")
-    assert checked >= 8, dict(skipped)
+    assert checked >= 6, dict(skipped)

@@ -294,14 +294,16 @@ def preview_headers(ctx: PrepareContext) -> None:
         ctx.note("info", where, f"header parameter {header.name}: {header.value} added")
 
 
-@fix("strip-extensions", "`x-` extensions other than x-ms-paths/x-servers are removed from every OpenAPI object "
-                         "(APIM ignores and does not keep them, rule 11); this keeps the file small.")
+@fix("strip-extensions", "`x-` extensions are removed from every OpenAPI object except schemas (and x-ms-paths/"
+                         "x-servers): APIM's own exports drop them on operations, the root and security schemes "
+                         "(rule 11) but keep them inside schemas (x-ms-enum, x-ms-discriminator-value...).")
 def strip_extensions(ctx: PrepareContext) -> None:
     removed = 0
-    for _where, _kind, node in list(walk(ctx.document)):
+    for _where, kind, node in list(walk(ctx.document)):
+        if kind == "Schema":
+            continue
         for key in [k for k in node if k.startswith("x-") and k not in KEPT_EXTENSIONS]:
             del node[key]
             removed += 1
     if removed:
-        ctx.note("info", "#", f"{removed} extension fields removed")
-
+        ctx.note("info", "#", f"{removed} extension fields removed outside schemas")

@@ -15,7 +15,7 @@ from ..downgrade.result import Loss
 from ..errors import AoaiSpecError
 from ..findings import Finding, count_by_level
 from ..model import Spec
-from .fixes import FIXES, PrepareContext
+from .fixes import FIXES, PLACEHOLDER_HOST, PrepareContext
 from .rules import MAX_INLINE_BYTES, lint
 
 API_VERSION_MODES = ("query", "template")
@@ -81,6 +81,8 @@ def import_command(document: dict[str, Any], output_name: str, inline: bool, ser
     parts = ["az", "apim", "api", "import", "--resource-group", "$RESOURCE_GROUP", "--service-name", "$APIM_NAME",
              "--api-id", api_id, "--path", path, "--display-name", title, "--specification-format", "OpenApiJson"]
     parts += ["--specification-path", output_name] if inline else ["--specification-url", f"https://<host>/{output_name}"]
-    if url and "{" not in url:
+    if url and ("{" in url or PLACEHOLDER_HOST in url):
+        parts += ["--service-url", "$BACKEND_URL"]  # the spec only had a placeholder: the user must say
+    elif url:
         parts += ["--service-url", url]
     return " ".join(p if p.startswith("$") else shlex.quote(p) for p in parts)

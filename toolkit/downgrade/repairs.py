@@ -160,6 +160,7 @@ def default_invalid(ctx: Context) -> None:
 _UNDECIDED = "undecided"
 _PLAIN_KEYWORDS = frozenset(("type", "nullable", "enum", "minimum", "maximum", "minLength", "maxLength", "default",
                              "description", "title", "example", "format", "readOnly", "writeOnly", "deprecated"))
+_ARRAY_KEYWORDS = frozenset(("items", "maxItems", "minItems", "uniqueItems"))
 _PY_TYPES = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
              "array": (list,)}
 
@@ -168,9 +169,14 @@ def _simple_verdict(schema: dict[str, Any], value: Any) -> str | None:
     """Judge a default against a plain schema (type, enum, bounds, lengths) without a validator, so the common
     case needs no jsonschema import; anything richer (refs, composition, patterns, floats as integers) returns
     `_UNDECIDED` for the real validator."""
-    if any(k not in _PLAIN_KEYWORDS and not k.startswith("x-") for k in schema) or isinstance(value, float):
-        return _UNDECIDED
+    if value is None and schema.get("nullable") is True:
+        return None  # what openapi-spec-validator and APIM both accept, whatever the other keywords say
     kind = schema.get("type")
+    plain = all(k in _PLAIN_KEYWORDS or k.startswith("x-") or (value == [] and k in _ARRAY_KEYWORDS) for k in schema)
+    if not plain or (isinstance(value, float) and kind == "integer"):
+        return _UNDECIDED
+    if value == [] and kind == "array":
+        return "[] is too short" if isinstance(schema.get("minItems"), int) and schema["minItems"] > 0 else None
     if value is None:
         return None if schema.get("nullable") is True or kind is None else "None is not nullable"
     if kind is not None:
