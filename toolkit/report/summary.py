@@ -83,6 +83,17 @@ def summarize(results: BuildResults) -> dict[str, Any]:
         look_first.append({"text": f"{len(not_ready)} version(s) not ready for APIM import: "
                                    + ", ".join(n["id"] for n in not_ready[:3]) + ("..." if len(not_ready) > 3 else ""),
                            "page": paths.APIM_INDEX})
+    blocked = [r for r in results.versions.values()
+               if r.get("apim") and any(f.get("level") == "error" for f in r["apim"]["as_published"])]
+    if blocked:
+        fixed = sum(1 for r in blocked if apim_verdict(r["apim"])["ready"])
+        look_first.append({"text": f"{len(blocked)} version(s) fail APIM import as published; "
+                                   f"'aoai-spec apim prepare' makes {fixed} of them importable", "page": paths.APIM_INDEX})
+    gaps = ((results.compat or {}).get("report") or {}).get("counts")
+    if gaps:
+        look_first.append({"text": f"Azure v1 vs OpenAI: {gaps['shared_operations']} operations on both, "
+                                   f"{gaps['openai_only_operations']} only OpenAI has, "
+                                   f"{gaps['different_fields']} fields shaped differently", "page": paths.COMPAT})
     if invalid:
         look_first.append({"text": f"{len(invalid)} version(s) fail validation as published", "page": paths.INDEX + "#versions"})
     return {
