@@ -39,6 +39,8 @@ class MockStats:
     by_status: Counter[int] = field(default_factory=Counter)
     by_route: Counter[str] = field(default_factory=Counter)
     credentials: Counter[str] = field(default_factory=Counter)  # hashed, never the credential itself
+    models: Counter[str] = field(default_factory=Counter)  # body `model` values of accepted JSON requests
+    deployments: Counter[str] = field(default_factory=Counter)  # `deployment-id` path values of dated requests
 
 
 @dataclass
@@ -133,6 +135,10 @@ class Mock:
         unknown = sorted({k for k, _ in query} - declared)
         if unknown:
             return Reply(*azure.invalid_request(f"Unrecognized request argument supplied: {unknown[0]}", unknown[0]))
+        if isinstance(body, dict) and isinstance(body.get("model"), str):
+            self.stats.models[body["model"]] += 1
+        if "deployment-id" in params:
+            self.stats.deployments[params["deployment-id"]] += 1
         call = Call(mounted, op, sub, params, body, dict(request.query_params))
         reply = self.behaviour.handle(call)
         if reply.body is None and reply.events is None:
