@@ -81,7 +81,8 @@ def test_examples_become_example_and_mismatches_go(prepared: Any) -> None:
 
 def test_recursion_cut_siblings_kept_and_names_fixed(prepared: Any) -> None:
     schemas = prepared.document["components"]["schemas"]
-    assert set(schemas) == {"Thing", "Kind_Value"}
+    assert set(schemas) == {"Thing", "Kind_Value", "Pet"}
+    assert schemas["Pet"]["discriminator"]["mapping"] == {"value": "#/components/schemas/Kind_Value"}
     parent = schemas["Thing"]["properties"]["parent"]
     assert parent["description"] == "the parent"
     assert "Recursive reference" in json.dumps(parent)

@@ -29,6 +29,15 @@ def test_downgrade_output_is_valid_openapi_303(catalog_id: str) -> None:
     errors = [e.message[:200] for e in OpenAPIV30SpecValidator(result.document).iter_errors()]
     assert errors == []
     assert all(loss.pointer.startswith("#") for loss in result.losses)
+    # APIM's reader accepts the result; what is left is APIM import policy that plain 3.0.3 allows, which
+    # `apim prepare` fixes (long summaries, recursion, server variables, example values vs type)
+    from toolkit.apim import lint
+
+    left = {f.id for f in lint(result.document) if f.level == "error"}
+    assert left <= APIM_POLICY_ONLY, left
+
+
+APIM_POLICY_ONLY = {"summary-too-long", "recursive-schema", "server-variables", "data-type-mismatch"}
 
 
 @needs_mirror

@@ -53,15 +53,24 @@ def iter_refs(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]
 
 
 def rewrite_refs(document: dict[str, Any], moves: dict[str, str]) -> None:
-    """Point every `$ref` that starts with an old location at the new one."""
+    """Point every `$ref` (and discriminator mapping value) that starts with an old location at the new one."""
     if not moves:
         return
-    for _, node in iter_refs(document):
-        ref = node["$ref"]
+
+    def moved(ref: str) -> str:
         for old, new in moves.items():
             if ref == old or ref.startswith(old + "/"):
-                node["$ref"] = new + ref[len(old):]
-                break
+                return new + ref[len(old):]
+        return ref
+
+    for _, node in iter_refs(document):
+        node["$ref"] = moved(node["$ref"])
+    for _, schema in iter_schemas(document):
+        mapping = schema.get("discriminator", {}).get("mapping") if isinstance(schema.get("discriminator"), dict) else None
+        if isinstance(mapping, dict):
+            for value, target in mapping.items():
+                if isinstance(target, str):
+                    mapping[value] = moved(target)
 
 
 def _free_name(schemas: dict[str, Any], wanted: str) -> str:
