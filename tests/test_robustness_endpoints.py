@@ -22,7 +22,7 @@ from hostile.faulty import FAULTS, FaultyServer, faulty_spec
 
 @pytest.fixture
 def faulty() -> Iterator[FaultyServer]:
-    server = FaultyServer(hang_seconds=3)
+    server = FaultyServer(hang_seconds=3, trickle_seconds=3.5)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     yield server
     server.close()
@@ -167,8 +167,9 @@ def test_a_trickling_response_is_cut_off(faulty: FaultyServer) -> None:
                             include_paths=("/faults/trickle",))
     started = time.monotonic()
     report = run_contract(config)
-    assert faulty.hits["trickle"] >= 1
-    assert time.monotonic() - started < 5 * 1.0 + 5, "the trickle was read to its end, not cut at the request timeout"
+    seconds, hits = time.monotonic() - started, faulty.hits["trickle"]
+    assert hits >= 1
+    assert seconds < hits * 1.5 + 3, f"{hits} trickles took {seconds:.1f}s: read to their end, not cut at the 1 s timeout"
 
 
 def test_every_fault_has_a_test() -> None:

@@ -41,9 +41,10 @@ class FaultyServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, hang_seconds: float = 8.0) -> None:
+    def __init__(self, hang_seconds: float = 8.0, trickle_seconds: float = 5.0) -> None:
         self.hits: Counter[str] = Counter()
         self.hang_seconds = hang_seconds
+        self.trickle_seconds = trickle_seconds
         self.stop = threading.Event()
         self.seen_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
@@ -152,9 +153,9 @@ class _Handler(socketserver.BaseRequestHandler):
             self.request.sendall(frame)
 
     def fault_trickle(self) -> None:
-        """A byte every 0.2 s for `hang_seconds`: each read beats a read timeout, so only a total deadline stops it."""
+        """A byte every 0.2 s for `trickle_seconds`: each read beats a read timeout, so only a total deadline stops it."""
         self.request.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
-        deadline = time.monotonic() + self.server.hang_seconds
+        deadline = time.monotonic() + self.server.trickle_seconds
         while not self.server.stop.is_set() and time.monotonic() < deadline:
             self.request.sendall(b"1\r\n \r\n")
             time.sleep(0.2)
