@@ -17,7 +17,7 @@ from ..errors import CatalogError
 from ..model import HTTP_METHODS, Spec
 from ..workspace import Workspace
 from .cache import ResultCache
-from .outcome import StageError, attempt
+from .outcome import attempt
 
 @dataclass(frozen=True)
 class WorkspaceConfig:
@@ -257,5 +257,5 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
     return {**result, "cached": False}
 
 
-__all__ = ["StageError", "WorkspaceConfig", "compat_job", "contract_job", "pair_job",
+__all__ = ["WorkspaceConfig", "compat_job", "contract_job", "pair_job",
            "spec_facts", "version_job"]

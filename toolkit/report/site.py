@@ -30,7 +30,8 @@ from .writer import MARKER, write_pages
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 
-OPENAI_FAMILY, V1_FAMILY = "openai", "azure-openai-v1"
+OPENAI_FAMILY = "openai"
+CONTRACT_COST = 8e6  # in spec bytes: a full mock run costs about as much as validating the largest spec twice
 
 
 class SiteError(AoaiSpecError):
@@ -157,13 +158,13 @@ def build_results(ws: Workspace, options: ReportOptions, progress: Progress = _n
                             (config, family, base.id, revision.id)))
     # compat always compares the latest pinned OpenAI spec with the catalog's `v1`, pulled even when their
     # families are not part of the build (two files; the page is about them, not about the selection)
-    compared = _compat_pair(ws, catalog, pulled, results, progress)
+    compared = _compat_pair(ws, catalog, results, progress)
     if compared:
         planned.append((_entry_cost(compared[0]) * 3, "compat", compat_job, (config, compared[0].id, compared[1].id)))
     v1_entry = _v1_entry(catalog)
     results.v1_id = v1_entry.id if v1_entry and v1_entry.id in pulled else None
     if options.contract:
-        planned.append((8e6, "contract", contract_job, (config, options.contract_spec,
+        planned.append((CONTRACT_COST, "contract", contract_job, (config, options.contract_spec,
                                                          str(options.targets) if options.targets else None,
                                                          options.max_requests, options.seed)))
     else:
@@ -184,8 +185,7 @@ def build_results(ws: Workspace, options: ReportOptions, progress: Progress = _n
     return results
 
 
-def _compat_pair(ws: Workspace, catalog: Catalog, pulled: set[str], results: BuildResults,
-                 progress: Progress) -> tuple[CatalogEntry, CatalogEntry] | None:
+def _compat_pair(ws: Workspace, catalog: Catalog, results: BuildResults, progress: Progress) -> tuple[CatalogEntry, CatalogEntry] | None:
     """(latest pinned OpenAI spec, Azure v1) pulled for the compat page, or None with the reason recorded."""
     history = catalog.history(OPENAI_FAMILY)
     v1 = _v1_entry(catalog)
@@ -236,8 +236,11 @@ def build_site(ws: Workspace, options: ReportOptions, progress: Progress = _no_p
 
         load_targets(options.targets, default_spec=options.contract_spec)  # a malformed file is bad input: exit 2
     staging = _staging(out)
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise SiteError(f"{out}: cannot write the site next to it: {exc.strerror or exc}") from None
     try:
         results = build_results(ws, options, progress)
         computed = time.perf_counter()
@@ -246,6 +249,9 @@ def build_site(ws: Workspace, options: ReportOptions, progress: Progress = _no_p
         if out.exists():
             shutil.rmtree(out)
         staging.replace(out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise SiteError(f"{out}: cannot write the site: {exc.strerror or exc}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
