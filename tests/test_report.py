@@ -290,3 +290,11 @@ def test_malformed_targets_file_is_bad_input(tiny_env, tmp_path):
     targets.write_text("targets: []\n")
     assert_one_line_error(run_cli("report", "--out", str(tmp_path / "s"), "--targets", str(targets), env=tiny_env),
                           "targets")
+
+
+def test_spec_text_is_escaped_in_html_never_markup(tiny_site):
+    site, _ = tiny_site
+    html = (site / "versions/tiny/2024-01-01.html").read_text()
+    assert "Tiny &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in html
+    assert "Tiny <script>" in json.dumps(_json(site, "versions/tiny/2024-01-01")["data"]["title"])
