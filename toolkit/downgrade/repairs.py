@@ -148,47 +148,87 @@ def default_invalid(ctx: Context) -> None:
     for where, schema in ctx.schemas():
         if "default" not in schema:
             continue
-        problem = _simple_verdict(schema, schema["default"])
+        value = schema["default"]
+        # openapi-spec-validator skips `default: null` on a nullable schema; APIM accepts it too
+        problem = None if value is None and schema.get("nullable") is True else _verdict(schema, value, ctx)
         if problem is _UNDECIDED:
             check = check or value_checker(ctx.document)
-            problem = check(where, schema["default"])
+            problem = check(where, value)
         if problem:
             del schema["default"]
             ctx.lose(jp.join(where, "default"), f"default dropped: {problem}")
 
 
 _UNDECIDED = "undecided"
-_PLAIN_KEYWORDS = frozenset(("type", "nullable", "enum", "minimum", "maximum", "minLength", "maxLength", "default",
-                             "description", "title", "example", "format", "readOnly", "writeOnly", "deprecated"))
-_ARRAY_KEYWORDS = frozenset(("items", "maxItems", "minItems", "uniqueItems"))
+_ANNOTATIONS = frozenset(("default", "description", "title", "example", "format", "readOnly", "writeOnly",
+                          "deprecated", "nullable", "type", "enum", "externalDocs", "xml", "discriminator"))
+_BY_VALUE_TYPE = {  # keywords that only constrain values of one JSON type (ignored for the others)
+    dict: frozenset(("properties", "required", "additionalProperties", "minProperties", "maxProperties")),
+    list: frozenset(("items", "minItems", "maxItems", "uniqueItems")),
+    str: frozenset(("minLength", "maxLength", "pattern")),
+    float: frozenset(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")),
+}
+_DECIDED_HERE = frozenset(("minimum", "maximum", "minLength", "maxLength"))
 _PY_TYPES = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
              "array": (list,)}
 
 
-def _simple_verdict(schema: dict[str, Any], value: Any) -> str | None:
-    """Judge a default against a plain schema (type, enum, bounds, lengths) without a validator, so the common
-    case needs no jsonschema import; anything richer (refs, composition, patterns, floats as integers) returns
-    `_UNDECIDED` for the real validator."""
-    if value is None and schema.get("nullable") is True:
-        return None  # what openapi-spec-validator and APIM both accept, whatever the other keywords say
-    kind = schema.get("type")
-    plain = all(k in _PLAIN_KEYWORDS or k.startswith("x-") or (value == [] and k in _ARRAY_KEYWORDS) for k in schema)
-    if not plain or (isinstance(value, float) and kind == "integer"):
+def _value_kind(value: Any) -> type:
+    return float if isinstance(value, (int, float)) and not isinstance(value, bool) else type(value)
+
+
+def _verdict(schema: Any, value: Any, ctx: Context, depth: int = 0) -> str | None:
+    """Judge a value the way a draft-4 + `nullable` validator would, without one, for the schemas real specs
+    put defaults on (type, enum, bounds, lengths, compositions of those). Anything else (patterns, nested
+    objects, `not`, floats as integers...) is `_UNDECIDED` and goes to the real validator, so the common case
+    needs no jsonschema import."""
+    schema = ctx.deref(schema)
+    if not isinstance(schema, dict) or depth > 8:
         return _UNDECIDED
-    if value == [] and kind == "array":
-        return "[] is too short" if isinstance(schema.get("minItems"), int) and schema["minItems"] > 0 else None
-    if value is None:
-        return None if schema.get("nullable") is True or kind is None else "None is not nullable"
-    if kind is not None:
-        expected = _PY_TYPES.get(kind) if isinstance(kind, str) else None
-        if expected is None:
+    own_type = _value_kind(value)
+    irrelevant = set().union(*(keys for kind, keys in _BY_VALUE_TYPE.items() if kind is not own_type))
+    for key in schema:
+        if key in ("allOf", "anyOf", "oneOf") or key.startswith("x-") or key in irrelevant:
+            continue
+        if key not in _ANNOTATIONS and key not in _DECIDED_HERE:
             return _UNDECIDED
-        if isinstance(value, bool) != (kind == "boolean") or not isinstance(value, expected):
+    if isinstance(value, float) and schema.get("type") == "integer":
+        return _UNDECIDED
+    problem = _plain_problem(schema, value)
+    if problem:
+        return problem
+    for key in ("allOf", "anyOf", "oneOf"):
+        branches = schema.get(key)
+        if branches is None:
+            continue
+        if not isinstance(branches, list):
+            return _UNDECIDED
+        results = [_verdict(branch, value, ctx, depth + 1) for branch in branches]
+        if _UNDECIDED in results:
+            return _UNDECIDED
+        matched = sum(1 for r in results if r is None)
+        if key == "allOf" and matched != len(results):
+            return f"{value!r} does not match every allOf member"
+        if key == "anyOf" and not matched:
+            return f"{value!r} matches no anyOf member"
+        if key == "oneOf" and matched != 1:
+            return f"{value!r} matches {matched} oneOf members, not exactly one"
+    return None
+
+
+def _plain_problem(schema: dict[str, Any], value: Any) -> str | None:
+    kind = schema.get("type")
+    if value is None:
+        if kind is not None and schema.get("nullable") is not True:
+            return "None is not nullable"
+    elif kind is not None:
+        expected = _PY_TYPES.get(kind) if isinstance(kind, str) else None
+        if expected is None or isinstance(value, bool) != (kind == "boolean") or not isinstance(value, expected):
             return f"{value!r} is not of type {kind!r}"
     enum = schema.get("enum")
     if isinstance(enum, list) and not any(type(value) is type(v) and value == v for v in enum):
         return f"{value!r} is not one of {enum!r}"[:160]
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if _value_kind(value) is float:
         if isinstance(schema.get("minimum"), (int, float)) and value < schema["minimum"]:
             return f"{value!r} is less than the minimum of {schema['minimum']!r}"
         if isinstance(schema.get("maximum"), (int, float)) and value > schema["maximum"]:
