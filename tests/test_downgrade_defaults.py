@@ -23,7 +23,7 @@ DOC = {"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {}, 
 }}}
 CASES = [("int", 0), ("int", 2), ("int", True), ("nullable_enum", None), ("nullable_enum", "x"), ("one", "a"),
          ("one", 3), ("one", None), ("any", None), ("any", "c"), ("all", "b"), ("all", "z"), ("list", []),
-         ("list", "a"), ("pattern", "abc")]
+         ("list", "a"), ("list", ["a"]), ("list", ["a", 1]), ("pattern", "abc")]
 
 
 @pytest.mark.parametrize(("prop", "value"), CASES)

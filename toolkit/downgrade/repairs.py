@@ -168,7 +168,7 @@ _BY_VALUE_TYPE = {  # keywords that only constrain values of one JSON type (igno
     str: frozenset(("minLength", "maxLength", "pattern")),
     float: frozenset(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")),
 }
-_DECIDED_HERE = frozenset(("minimum", "maximum", "minLength", "maxLength"))
+_DECIDED_HERE = frozenset(("minimum", "maximum", "minLength", "maxLength", "items", "minItems", "maxItems"))
 _PY_TYPES = {"string": (str,), "boolean": (bool,), "integer": (int,), "number": (int, float), "object": (dict,),
              "array": (list,)}
 
@@ -197,6 +197,16 @@ def _verdict(schema: Any, value: Any, ctx: Context, depth: int = 0) -> str | Non
     problem = _plain_problem(schema, value)
     if problem:
         return problem
+    if isinstance(value, list):
+        if isinstance(schema.get("minItems"), int) and len(value) < schema["minItems"]:
+            return f"{value!r} is too short"
+        if isinstance(schema.get("maxItems"), int) and len(value) > schema["maxItems"]:
+            return f"{value!r} is too long"
+        items = [_verdict(schema["items"], item, ctx, depth + 1) for item in value] if "items" in schema else []
+        if _UNDECIDED in items:
+            return _UNDECIDED
+        if any(items):
+            return f"{value!r}: {next(i for i in items if i)}"
     for key in ("allOf", "anyOf", "oneOf"):
         branches = schema.get(key)
         if branches is None:
