@@ -69,12 +69,15 @@ async def load(base: str, total: int, concurrency: int) -> dict[str, float]:
         nonlocal errors
         for index in counter:
             started = time.perf_counter()
-            if index % 2:
-                response = await client.post(f"{base}/chat/completions", json=CHAT)
-            else:
-                response = await client.get(f"{base}/models")
+            try:
+                if index % 2:
+                    response = await client.post(f"{base}/chat/completions", json=CHAT)
+                else:
+                    response = await client.get(f"{base}/models")
+                errors += response.status_code >= 300
+            except httpx.HTTPError:  # a reset under load counts as an error, not a crash of the benchmark
+                errors += 1
             latencies.append(time.perf_counter() - started)
-            errors += response.status_code >= 300
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(headers={"api-key": KEY}, limits=limits, timeout=60) as client:
@@ -107,6 +110,9 @@ def bench_mock(name: str, cmd: list[str], base: str, total: int, concurrency: in
         asyncio.run(load(base, 100, 10))  # warm-up
         result = asyncio.run(load(base, total, concurrency))
         result.update(tool=name, startup_s=startup, rss_mb=rss_mb(process.pid))
+        # Fidelity probes: what a wrong key and a missing key get (Azure: 401 with its error body).
+        result["wrong_key"] = httpx.get(f"{base}/models", headers={"api-key": "wrong"}).status_code
+        result["no_key"] = httpx.get(f"{base}/models").status_code
         return result
     finally:
         stop(process)
@@ -138,14 +144,15 @@ def bench_contract(spec: str, spec_file: Path, max_examples: int) -> list[dict[s
             if st:
                 har = Path(tmp) / "st.har"
                 started = time.perf_counter()
-                subprocess.run([st, "run", str(spec_file), "--url", base, "-H", f"api-key: {KEY}", "--phases", phases,
-                                "--max-examples", str(max_examples), "--workers", "1", "--seed", "0",
-                                "--report", "har", "--report-har-path", str(har)], cwd=tmp, capture_output=True,
-                               check=False)
+                done = subprocess.run([st, "run", str(spec_file), "--url", base, "-H", f"api-key: {KEY}", "--phases",
+                                       phases, "--max-examples", str(max_examples), "--workers", "1", "--seed", "0",
+                                       "--report", "har", "--report-har-path", str(har)], cwd=tmp,
+                                      capture_output=True, text=True, check=False)
                 elapsed = time.perf_counter() - started
                 entries = len(json.loads(har.read_text())["log"]["entries"]) if har.exists() else 0
+                summary = [line for line in done.stdout.splitlines() if "failure" in line.lower()][-1:]
                 rows.append({"tool": "schemathesis st run", "requests": entries, "seconds": elapsed,
-                             "rps": entries / elapsed, "contract_failures": None})
+                             "rps": entries / elapsed, "contract_failures": f"exit {done.returncode} {summary}"})
     finally:
         stop(mock)
     return rows
@@ -177,17 +184,18 @@ def main() -> None:
         rows.append(bench_mock("prism mock", [args.prism, "mock", str(spec_file), "-p", str(port), "-h", "127.0.0.1",
                                               "--errors", "false"],
                                f"http://127.0.0.1:{port}", args.requests, args.concurrency))
-    print("\n| Mock | Requests | Non-2xx | Throughput (req/s) | p50 (ms) | p99 (ms) | Startup (s) | RSS (MB) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("\n| Mock | Requests | Non-2xx | Throughput (req/s) | p50 (ms) | p99 (ms) | Startup (s) | RSS (MB) "
+          "| wrong key | no key |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(f"| {r['tool']} | {r['requests']} | {r['errors']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
-              f"| {r['startup_s']:.1f} | {r['rss_mb'] or 0:.0f} |")
+              f"| {r['startup_s']:.1f} | {r['rss_mb'] or 0:.0f} | {r['wrong_key']} | {r['no_key']} |")
     contract_rows = bench_contract(args.spec, spec_file, args.max_examples)
     print(f"\n| Contract run (phases examples,fuzzing,stateful; max-examples {args.max_examples}) | Requests | Seconds "
-          "| Requests/s |")
-    print("|---|---|---|---|")
+          "| Requests/s | Failures reported |")
+    print("|---|---|---|---|---|")
     for r in contract_rows:
-        print(f"| {r['tool']} | {r['requests']} | {r['seconds']:.1f} | {r['rps']:.1f} |")
+        print(f"| {r['tool']} | {r['requests']} | {r['seconds']:.1f} | {r['rps']:.1f} | {r['contract_failures']} |")
 
 
 if __name__ == "__main__":
