@@ -298,3 +298,33 @@ def test_spec_text_is_escaped_in_html_never_markup(tiny_site):
     assert "Tiny &lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>" not in html
     assert "Tiny <script>" in json.dumps(_json(site, "versions/tiny/2024-01-01")["data"]["title"])
+
+
+def test_a_stage_that_raises_is_an_internal_error_on_its_page_and_the_build_still_finishes(tiny_env, tmp_path,
+                                                                                            monkeypatch):
+    """In-process (jobs=1) so the fault can be injected: APIM prepare raising a bug for one version."""
+    import toolkit.apim
+    from toolkit import Workspace, load_catalog
+    from toolkit.report import ReportOptions, build_site
+
+    real_prepare = toolkit.apim.prepare
+
+    def broken_prepare(spec, **kwargs):
+        if spec.catalog_id == BREAKING:
+            raise KeyError("injected bug")
+        return real_prepare(spec, **kwargs)
+
+    monkeypatch.setattr(toolkit.apim, "prepare", broken_prepare)
+    ws = Workspace(catalog=load_catalog(tiny_env["AOAI_SPEC_CATALOG"]), store_dir=tmp_path / "store",
+                   mirror=Path(tiny_env["AOAI_SPEC_MIRROR"]))
+    site = build_site(ws, ReportOptions(out=tmp_path / "site", contract=False, jobs=1, cache=False))
+    internal = [e for e in site.summary["stage_errors"]["items"] if e["kind"] == "internal"]
+    assert [(e["stage"], e["subject"]) for e in internal] == [("apim", BREAKING)]
+    assert "internal error" in site.summary["look_first"][0]["text"]
+    page = _json(site.out, "apim/tiny/2024-06-01")["data"]
+    assert page["ready"] is None and page["errors"][0]["traceback"].count("injected bug") >= 1
+    html = (site.out / "apim/tiny/2024-06-01.html").read_text()
+    assert "internal error (a toolkit bug)" in html and "KeyError" in html
+    # everything else was still built
+    assert _json(site.out, "apim/tiny/2024-01-01")["data"]["ready"] is True
+    assert _json(site.out, "versions/tiny/2024-06-01")["data"]["validation"]["valid"] is True
