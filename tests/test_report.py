@@ -191,8 +191,11 @@ def test_every_page_has_three_twins_and_relative_links_that_resolve(tiny_site):
         for href in _collect(site, str(page.relative_to(site)), "-").hrefs:
             if href.startswith(("https://", "http://")):
                 continue
-            target = (page.parent / href.split("#")[0]).resolve()
+            path, _, fragment = href.partition("#")
+            target = (page.parent / path).resolve() if path else page.with_suffix(".html")
             assert target.is_file(), (page, href)
+            if fragment:
+                assert f'id="{fragment}"' in target.read_text(), (page, href)
 
 
 def test_compat_and_contract_pages_say_why_they_were_not_built(tiny_site):

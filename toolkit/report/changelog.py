@@ -13,15 +13,21 @@ LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2, "doc": 3}
 TOP_BREAKING = 8
 
 
-def group_by_operation(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Changes grouped by endpoint (most severe first inside a group); document-wide changes last."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for change in changes:
-        groups.setdefault(change.get("operation") or "(whole document)", []).append(change)
-    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == "(whole document)",
-                                                     min(LEVEL_ORDER.get(c.get("level"), 9) for c in kv[1]), kv[0]))
-    return [{"operation": op, "changes": sorted(rows, key=lambda c: LEVEL_ORDER.get(c.get("level"), 9))}
-            for op, rows in ordered]
+WHOLE_DOCUMENT = "(whole document)"
+
+
+def by_level(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One section per level (breaking first), each grouped by endpoint; document-wide changes last."""
+    sections = []
+    for level in sorted({c.get("level", "info") for c in changes}, key=lambda lv: LEVEL_ORDER.get(lv, 9)):
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for change in changes:
+            if change.get("level", "info") == level:
+                groups.setdefault(change.get("operation") or WHOLE_DOCUMENT, []).append(change)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0] == WHOLE_DOCUMENT, kv[0]))
+        sections.append({"level": level, "count": sum(len(rows) for rows in groups.values()),
+                         "groups": [{"operation": op, "changes": rows} for op, rows in ordered]})
+    return sections
 
 
 def _section(family: str, row: dict[str, Any]) -> dict[str, Any]:
@@ -61,5 +67,5 @@ def pages(results: BuildResults) -> list[Page]:
             data = {"family": family, "from": row["from"], "to": row["to"], "counts": row.get("counts"),
                     "changelog": paths.changelog_path(family), "report": row.get("report"), "errors": row.get("errors", [])}
             made.append(Page(paths.pair_path(family, row["from"], row["to"]), "pair", f"{row['from']} → {row['to']}",
-                             data, {"groups": group_by_operation(changes)}))
+                             data, {"levels": by_level(changes)}))
     return made
