@@ -121,3 +121,18 @@ def test_missing_key_variable_is_one_line_error(cli):
 def test_url_and_target_are_exclusive(cli):
     result = cli("contract", "--spec", "v1", "--url", "http://127.0.0.1:9/", "--target", "mock")
     assert result.returncode == 2 and "exactly one" in result.stderr
+
+
+def test_each_auth_mode_sends_its_header_and_registers_the_secret(monkeypatch):
+    from toolkit.contract.auth import AuthSpec, build_credential
+    from toolkit.contract.redact import Redactor
+
+    monkeypatch.setenv("AOAI_UNIT_SECRET", "s3cr3t-value")
+    expected = {"api-key": {"api-key": "s3cr3t-value"}, "bearer": {"Authorization": "Bearer s3cr3t-value"},
+                "subscription-key": {"Ocp-Apim-Subscription-Key": "s3cr3t-value"}}
+    for mode, headers in expected.items():
+        redactor = Redactor()
+        credential = build_credential(AuthSpec(mode, "AOAI_UNIT_SECRET"), redactor)
+        assert credential.headers() == headers
+        assert "s3cr3t-value" not in redactor.scrub(str(headers))
+    assert build_credential(AuthSpec("none"), Redactor()) is None

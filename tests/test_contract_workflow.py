@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from conftest import needs_mirror
 from fixtures.contract.wrappers import Broken
 

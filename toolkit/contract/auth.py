@@ -7,7 +7,6 @@ Each provider is plugged into Schemathesis through its auth seam (`schema.auth()
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -57,10 +56,7 @@ class EntraToken(Credential):
     redactor: Redactor
     scope: str = ENTRA_SCOPE
     header: str = "Authorization"
-    tokens_issued: int = 0
     _provider: Callable[[], str] | None = field(default=None, repr=False)
-    _seen: set[str] = field(default_factory=set, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def headers(self) -> dict[str, str]:
         if self._provider is None:
@@ -68,11 +64,7 @@ class EntraToken(Credential):
 
             self._provider = get_bearer_token_provider(self.credential, self.scope)
         token = self._provider()
-        with self._lock:
-            if token not in self._seen:
-                self._seen.add(token)
-                self.tokens_issued += 1
-        self.redactor.add(token)
+        self.redactor.add(token)  # before it is sent: no output can ever contain it
         return {"Authorization": f"Bearer {token}"}
 
 

@@ -16,8 +16,8 @@ from typing import Any
 from ..model import Spec
 from ..workspace import Workspace
 from . import hooks as run_hooks
-from .auth import AuthSpec, Credential, build_credential, register
-from .budget import NotSent, WireGate, installed, parse_rate
+from .auth import AuthSpec, build_credential, register
+from .budget import SAFE_METHODS, NotSent, WireGate, installed, parse_rate
 from .classify import classify
 from .cleanup import delete_created
 from .errors import ContractConfigError
@@ -29,7 +29,6 @@ from .targets import base_url, origin
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 # The coverage phase ignores max-examples (87,621 requests on OpenAI's spec with 5 examples): off unless asked for.
 DEFAULT_PHASES = ("examples", "fuzzing", "stateful")
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 DEFAULT_MAX_REQUESTS = 500
 
 
@@ -139,7 +138,7 @@ def _load(document: dict[str, Any], settings: dict[str, Any], config: ContractCo
     schema = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(settings))
     methods = [m.upper() for m in config.include_methods]
     if not config.allow_writes:
-        methods = [m for m in (methods or SAFE_METHODS) if m in SAFE_METHODS] or ["__none__"]
+        methods = [m for m in (methods or sorted(SAFE_METHODS)) if m in SAFE_METHODS] or ["__none__"]
     # One `include` call: Schemathesis ANDs the criteria of a call, but a second call replaces the first.
     criteria = {"path": list(config.include_paths), "method": methods, "tag": list(config.include_tags),
                 "operation_id": list(config.include_operation_ids)}
@@ -277,7 +276,3 @@ def _dedupe(failures: list[ContractFailure]) -> list[ContractFailure]:
     for failure in failures:
         seen.setdefault(failure.id, failure)
     return list(seen.values())
-
-
-def credential_headers(credential: Credential | None) -> dict[str, str]:
-    return credential.headers() if credential is not None else {}
