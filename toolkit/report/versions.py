@@ -8,6 +8,18 @@ from .page import Page
 from .results import BuildResults
 
 
+def _neighbours(results: BuildResults, entry_id: str, family: str) -> dict[str, dict[str, str] | None]:
+    """The changelog pairs that end and start at this version (None at either end of the history)."""
+    found: dict[str, dict[str, str] | None] = {"previous": None, "next": None}
+    for row in results.pairs.get(family, []):
+        page = paths.pair_path(family, row["from"], row["to"])
+        if row["to"] == entry_id:
+            found["previous"] = {"id": row["from"], "page": page}
+        if row["from"] == entry_id:
+            found["next"] = {"id": row["to"], "page": page}
+    return found
+
+
 def pages(results: BuildResults) -> list[Page]:
     made = []
     for entry in results.entries:
@@ -28,6 +40,7 @@ def pages(results: BuildResults) -> list[Page]:
             "schemas": facts.get("schemas"),
             "findings": (result.get("validation") or {}).get("findings", []),
             "changelog": paths.changelog_path(entry.family),
+            "pairs": _neighbours(results, entry.id, entry.family),
             "errors": errors,
         }
         made.append(Page(paths.version_path(entry.id), "version", entry.id, data))
