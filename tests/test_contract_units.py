@@ -136,3 +136,8 @@ def test_each_auth_mode_sends_its_header_and_registers_the_secret(monkeypatch):
         assert credential.headers() == headers
         assert "s3cr3t-value" not in redactor.scrub(str(headers))
     assert build_credential(AuthSpec("none"), Redactor()) is None
+
+
+def test_a_write_method_filter_needs_allow_writes(cli):
+    result = cli("contract", "--spec", "v1", "--url", "http://127.0.0.1:9/openai/v1/", "--include-method", "POST")
+    assert_one_line_error(result, "--allow-writes")

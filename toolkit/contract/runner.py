@@ -138,7 +138,10 @@ def _load(document: dict[str, Any], settings: dict[str, Any], config: ContractCo
     schema = schemathesis.openapi.from_dict(document, config=schemathesis.Config.from_dict(settings))
     methods = [m.upper() for m in config.include_methods]
     if not config.allow_writes:
-        methods = [m for m in (methods or sorted(SAFE_METHODS)) if m in SAFE_METHODS] or ["__none__"]
+        writes = sorted(set(methods) - SAFE_METHODS)
+        if writes:
+            raise ContractConfigError(f"--include-method {writes[0]} is a write: add --allow-writes to send it")
+        methods = methods or sorted(SAFE_METHODS)
     # One `include` call: Schemathesis ANDs the criteria of a call, but a second call replaces the first.
     criteria = {"path": list(config.include_paths), "method": methods, "tag": list(config.include_tags),
                 "operation_id": list(config.include_operation_ids)}
