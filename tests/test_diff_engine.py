@@ -212,3 +212,14 @@ def test_deployment_segment_appearing_is_a_move_not_a_removal() -> None:
 
     ids = changes(chat("/chat/completions", True), chat("/{deployment_id}/chat/completions", False))
     assert ids == [("deployment-path-moved", "POST /{deployment_id}/chat/completions")]
+
+
+def test_30_null_only_member_reads_like_31_null_type() -> None:
+    """`anyOf: [X, {type: string, nullable: true, enum: [null]}]` is how 3.0 spells 3.1's `anyOf: [X, {type: null}]`."""
+    base = spec({"R": {"type": "object", "properties": {"f": {"anyOf": [{"$ref": "#/components/schemas/O"},
+                                                                         {"type": "null"}]}}},
+                 "O": OPTIONS}, "#/components/schemas/R", openapi="3.1.0")
+    revision = spec({"R": {"type": "object", "properties": {"f": {"anyOf": [
+        {"$ref": "#/components/schemas/O"}, {"type": "string", "nullable": True, "enum": [None]}]}}},
+        "O": OPTIONS}, "#/components/schemas/R")
+    assert changes(base, revision) == []

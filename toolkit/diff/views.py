@@ -76,8 +76,13 @@ class SchemaView:
 
 
 def _is_null_branch(node: Any) -> bool:
-    return isinstance(node, dict) and (node.get("type") == "null" or node.get("type") == ["null"]) and len(
-        [k for k in node if k not in DOC_KEYWORDS]) == 1
+    """A union member that accepts only null: 3.1 `{type: "null"}`, or 3.0 `{nullable: true, enum: [null]}`."""
+    if not isinstance(node, dict):
+        return False
+    rest = {k: v for k, v in node.items() if k not in DOC_KEYWORDS}
+    if rest.get("type") in ("null", ["null"]) and len(rest) == 1:
+        return True
+    return rest.get("enum") == [None] and set(rest) <= {"enum", "type", "nullable"}
 
 
 class Viewer:
