@@ -108,6 +108,7 @@ class ContractReport:
     cleanup: CleanupResult = field(default_factory=CleanupResult)
     statuses: dict[int, int] = field(default_factory=dict)
     region: str | None = None
+    max_examples: int | None = None  # per operation, after scaling to the budget
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)  # the run's secrets
 
     @property
@@ -129,6 +130,7 @@ class ContractReport:
         return {
             "target": self.target, "region": self.region, "spec": self.spec, "url": self.url, "surface": self.surface,
             "api_version": self.api_version, "deployment": self.deployment, "phases": self.phases,
+            "max_examples": self.max_examples,
             "ok": self.ok, "stop_reason": self.stop_reason,
             "budget": {"max_requests": self.max_requests, "requests_sent": self.requests_sent,
                        "requests_refused": self.requests_refused, "exhausted": self.budget_exhausted,

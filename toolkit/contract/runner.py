@@ -97,7 +97,8 @@ def _delete_templates(spec: Spec) -> frozenset[str]:
     return frozenset(op.path for op in spec.operations() if op.method == "delete" and op.path.endswith("}"))
 
 
-def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_version: str | None) -> Any:
+def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_version: str | None) -> tuple[Any, int]:
+    """The filtered Schemathesis schema and the max-examples it generates with (scaled to the budget)."""
     unknown = [p for p in config.phases if p not in PHASES]
     if unknown:
         raise ContractConfigError(f"--phases: unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
@@ -128,7 +129,7 @@ def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_versi
     if examples != config.max_examples:  # the generation settings are fixed at load time: load again
         settings["generation"]["max-examples"] = examples
         schema = _load(document, settings, config)
-    return schema
+    return schema, examples
 
 
 def _load(document: dict[str, Any], settings: dict[str, Any], config: ContractConfig) -> Any:
@@ -172,13 +173,13 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
     credential = build_credential(config.auth, redactor, entra_credential=config.entra_credential)
     gate = WireGate(origin(url), config.max_requests, parse_rate(config.rate_limit), config.allow_writes,
                     retry_after_max=config.retry_after_max, record=config.cassette is not None)
-    schema = _schemathesis_schema(spec, config, url, api_version)
+    schema, examples = _schemathesis_schema(spec, config, url, api_version)
     register(schema, credential)
     state = run_hooks.RunHooks(surface, ws.catalog, gate, redactor, config.deployment, api_version,
                                _delete_templates(spec), _model_operations(spec))
     report = ContractReport(target=config.name, spec=spec.name, url=url, surface=surface, api_version=api_version,
                             deployment=config.deployment, phases=list(config.phases), max_requests=config.max_requests,
-                            region=config.region, redactor=redactor)
+                            region=config.region, redactor=redactor, max_examples=examples)
     started = time.monotonic()
     run_hooks.activate(state)
     try:
