@@ -115,9 +115,11 @@ class Viewer:
         if not isinstance(node, dict):
             return SchemaView(pointer=pointer, node=node)
         ref = node.get("$ref")
+        if ref is None and (node.get("$recursiveRef") == "#" or node.get("$dynamicRef") == "#"):
+            ref = _enclosing_component(pointer)  # "#" is the root of the schema it sits in
         if isinstance(ref, str):
             target = self.spec.try_deref({"$ref": ref})
-            siblings = {k: v for k, v in node.items() if k != "$ref"}
+            siblings = {k: v for k, v in node.items() if k not in ("$ref", "$recursiveRef", "$dynamicRef")}
             if target is None:
                 return SchemaView(pointer=pointer, ref_name=ref)
             target_view = self.view(target, ref)
@@ -262,6 +264,13 @@ class Viewer:
         view.rest_all_of.extend(member.rest_all_of)
         if member.mapping and not view.mapping:
             view.mapping = member.mapping
+
+
+def _enclosing_component(pointer: str) -> str | None:
+    parts = pointer.split("/")
+    if len(parts) >= 4 and parts[:3] == ["#", "components", "schemas"]:
+        return "/".join(parts[:4])
+    return None
 
 
 def _esc(token: str) -> str:
