@@ -109,6 +109,7 @@ class ContractReport:
     statuses: dict[int, int] = field(default_factory=dict)
     region: str | None = None
     max_examples: int | None = None  # per operation, after scaling to the budget
+    operations_total: int = 0  # operations selected by the filters (some may not be reached within the budget)
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)  # the run's secrets
 
     @property
@@ -130,7 +131,7 @@ class ContractReport:
         return {
             "target": self.target, "region": self.region, "spec": self.spec, "url": self.url, "surface": self.surface,
             "api_version": self.api_version, "deployment": self.deployment, "phases": self.phases,
-            "max_examples": self.max_examples,
+            "max_examples": self.max_examples, "operations_total": self.operations_total,
             "ok": self.ok, "stop_reason": self.stop_reason,
             "budget": {"max_requests": self.max_requests, "requests_sent": self.requests_sent,
                        "requests_refused": self.requests_refused, "exhausted": self.budget_exhausted,

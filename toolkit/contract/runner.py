@@ -179,7 +179,8 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
                                _delete_templates(spec), _model_operations(spec))
     report = ContractReport(target=config.name, spec=spec.name, url=url, surface=surface, api_version=api_version,
                             deployment=config.deployment, phases=list(config.phases), max_requests=config.max_requests,
-                            region=config.region, redactor=redactor, max_examples=examples)
+                            region=config.region, redactor=redactor, max_examples=examples,
+                            operations_total=sum(1 for _ in schema.get_all_operations()))
     started = time.monotonic()
     run_hooks.activate(state)
     try:
