@@ -223,3 +223,15 @@ def test_30_null_only_member_reads_like_31_null_type() -> None:
         {"$ref": "#/components/schemas/O"}, {"type": "string", "nullable": True, "enum": [None]}]}}},
         "O": OPTIONS}, "#/components/schemas/R")
     assert changes(base, revision) == []
+
+
+def test_recursive_ref_to_the_enclosing_schema_equals_an_explicit_ref() -> None:
+    def filters(member: dict[str, Any], openapi: str) -> Spec:
+        return spec({"Compound": {"type": "object", "properties": {"filters": {"type": "array", "items": {
+            "oneOf": [{"$ref": "#/components/schemas/Leaf"}, member]}}}},
+            "Leaf": {"type": "object", "properties": {"key": {"type": "string"}}}},
+            "#/components/schemas/Compound", openapi=openapi)
+
+    recursive = filters({"$recursiveRef": "#"}, "3.1.0")
+    explicit = filters({"$ref": "#/components/schemas/Compound"}, "3.0.3")
+    assert changes(recursive, explicit) == []
