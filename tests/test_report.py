@@ -331,3 +331,23 @@ def test_a_stage_that_raises_is_an_internal_error_on_its_page_and_the_build_stil
     # everything else was still built
     assert _json(site.out, "apim/tiny/2024-01-01")["data"]["ready"] is True
     assert _json(site.out, "versions/tiny/2024-06-01")["data"]["validation"]["valid"] is True
+
+
+def test_a_page_whose_template_fails_shows_the_error_and_the_rest_of_the_site_is_written(tiny_env, tmp_path,
+                                                                                         monkeypatch):
+    from toolkit import Workspace, load_catalog
+    from toolkit.report import ReportOptions, build_site, features
+    from toolkit.report.page import FEATURES, Page
+
+    monkeypatch.setattr(features, "page", lambda results: Page(FEATURES, "features", "v1 feature status", {}))
+    ws = Workspace(catalog=load_catalog(tiny_env["AOAI_SPEC_CATALOG"]), store_dir=tmp_path / "store",
+                   mirror=Path(tiny_env["AOAI_SPEC_MIRROR"]))
+    site = build_site(ws, ReportOptions(out=tmp_path / "site", contract=False, jobs=1))
+    failed = [e for e in site.summary["stage_errors"]["items"] if e["stage"] == "render"]
+    assert {e["subject"] for e in failed} == {"v1-features.html", "v1-features.md"}
+    assert site.summary["stage_errors"]["internal"] == 2
+    html = (site.out / "v1-features.html").read_text()
+    assert "could not be rendered" in html and "UndefinedError" in html
+    assert (site.out / "v1-features.json").is_file()
+    index = (site.out / "index.html").read_text()
+    assert 'data-stage-error="render"' in index and "failed to render" in index

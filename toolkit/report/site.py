@@ -25,7 +25,7 @@ from .jobs import WorkspaceConfig, compat_job, contract_job, pair_job, version_j
 from .outcome import StageError
 from .page import Page, prepared_file
 from .results import BuildResults
-from .summary import summarize
+from .summary import note_render_failures, summarize
 from .writer import MARKER, write_pages
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
@@ -245,7 +245,11 @@ def build_site(ws: Workspace, options: ReportOptions, progress: Progress = _no_p
         results = build_results(ws, options, progress)
         computed = time.perf_counter()
         pages, summary = build_pages(results, options)
-        files = write_pages(staging, pages, progress)
+        # the front page last, so that its "Build problems" include any page that failed to render
+        files, render_failures = write_pages(staging, pages[1:], progress)
+        if render_failures:
+            note_render_failures(summary, render_failures)
+        files += write_pages(staging, pages[:1], _no_progress)[0]
         if out.exists():
             shutil.rmtree(out)
         staging.replace(out)

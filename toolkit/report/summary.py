@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import page as paths
+from .outcome import StageError
 from .results import BuildResults
 
 LEVELS = ("error", "warning", "info")
@@ -37,6 +38,16 @@ def contract_status(contract: dict[str, Any] | None) -> dict[str, Any]:
     failed = contract_failures or scenario_failed or not all(r.get("ok", True) for r in reports)
     return {"status": "failed" if failed else "passed", "failures": contract_failures,
             "other": len(failures) - contract_failures, "requests": requests}
+
+
+def note_render_failures(summary: dict[str, Any], failures: list[StageError]) -> None:
+    """Template bugs found while writing: counted and listed with the other internal errors."""
+    errors = summary["stage_errors"]
+    errors["internal"] += len(failures)
+    errors["items"] += [{k: v for k, v in f.to_dict().items() if k != "traceback"} for f in failures]
+    summary["look_first"].insert(0, {"text": f"{len(failures)} page(s) failed to render (a toolkit bug): "
+                                             + ", ".join(f.subject for f in failures[:3]),
+                                     "page": paths.INDEX + "#stage-errors"})
 
 
 def summarize(results: BuildResults) -> dict[str, Any]:

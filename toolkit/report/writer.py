@@ -11,6 +11,7 @@ import jinja2
 
 from ..render import environment, render
 from . import page as paths
+from .outcome import StageError
 from .page import Page, relative
 
 MARKER = ".aoai-spec-site"  # marks a folder as a site we built, so a rebuild may replace it
@@ -57,14 +58,28 @@ def render_page(page: Page, fmt: str) -> str:
     return render(f"report/{page.kind}.md.j2", **_context(page, ".md"))
 
 
-def write_pages(root: Path, pages: list[Page], progress: Callable[[Iterable[Any], str, int | None], Iterable[Any]]) -> int:
-    """Render and write every page's three twins; returns how many files were written."""
-    written = 0
+def _failed_page(page: Page, fmt: str, error: StageError) -> str:
+    """What a page whose template failed shows instead: the error, so the bug is visible and the site complete."""
+    if fmt == "html":
+        return _html_environment().get_template("report/render_error.html.j2").render(page=page, error=error)
+    return render("report/render_error.md.j2", page=page, error=error)
+
+
+def write_pages(root: Path, pages: list[Page], progress: Callable[[Iterable[Any], str, int | None], Iterable[Any]]
+                ) -> tuple[int, list[StageError]]:
+    """Render and write every page's three twins; returns the file count and the pages that failed to render."""
+    written, failures = 0, []
     for page in progress(pages, "writing pages", len(pages)):
         target = root / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         for fmt in ("html", "md", "json"):
-            target.with_name(f"{target.name}.{fmt}").write_text(render_page(page, fmt), encoding="utf-8")
+            try:
+                text = render_page(page, fmt)
+            except Exception as exc:  # noqa: BLE001 - a template bug must not lose the rest of the site
+                failure = StageError.from_exception("render", f"{page.path}.{fmt}", exc)
+                failures.append(failure)
+                text = _failed_page(page, "html" if fmt == "html" else "md", failure)
+            target.with_name(f"{target.name}.{fmt}").write_text(text, encoding="utf-8")
             written += 1
     (root / MARKER).write_text("built by aoai-spec report; rebuilding replaces this folder\n", encoding="utf-8")
-    return written
+    return written, failures
