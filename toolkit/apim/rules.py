@@ -66,11 +66,11 @@ class LintSubject:
 
     def parameters(self, path: str, method: str) -> list[dict[str, Any]]:
         item = self.document["paths"][path]
-        merged: dict[tuple[Any, Any], dict[str, Any]] = {}
+        merged: dict[tuple[str, str], dict[str, Any]] = {}
         for raw in list(item.get("parameters") or []) + list(item[method].get("parameters") or []):
             param = self.deref(raw)
             if isinstance(param, dict):
-                merged[(param.get("in"), param.get("name"))] = param
+                merged[(str(param.get("in")), str(param.get("name")))] = param
         return list(merged.values())
 
 

@@ -74,13 +74,19 @@ def _pretty_json(document: dict) -> str:
                 stack.append(value)
             elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
                 sites.append((node, key, value))
+    if not sites:  # something else orjson refuses (nesting over 255 levels): the stdlib has no such limit
+        return dump(document, "json")
     try:
         for i, (node, key, _value) in enumerate(sites):
             node[key] = f"\u0000aoai-int-{i}\u0000"
         text = orjson.dumps(document, option=option).decode("utf-8")
+    except TypeError:
+        text = ""
     finally:
         for node, key, value in sites:
             node[key] = value
+    if not text:
+        return dump(document, "json")
     for i, (_node, _key, value) in enumerate(sites):
         text = text.replace(f'"\\u0000aoai-int-{i}\\u0000"', str(value))
     return text

@@ -61,6 +61,8 @@ def required_undefined(ctx: Context) -> None:
         required = schema.get("required")
         if not isinstance(required, list) or not ("properties" in schema or "allOf" in schema):
             continue
+        if not isinstance(schema.get("properties", {}), dict):
+            continue  # a malformed `properties` is the validator's to report, not ours to guess at
         if any(k in schema for k in ("anyOf", "oneOf")) or isinstance(schema.get("additionalProperties"), dict):
             continue
         declared = _declared(schema, ctx)
@@ -94,7 +96,8 @@ def discriminator_required(ctx: Context) -> None:
         if name in required:
             continue
         schema["required"] = [*required, name]
-        if ("properties" in schema or "allOf" in schema) and name not in _declared(schema, ctx):
+        if (isinstance(schema.get("properties"), dict) or ("allOf" in schema and "properties" not in schema)) \
+                and name not in _declared(schema, ctx):
             schema.setdefault("properties", {})[name] = {"type": "string"}
         branches = schema.get("oneOf") or schema.get("anyOf") or []
         exact = bool(branches) and all(_requires(b, name, ctx) for b in branches)

@@ -374,7 +374,7 @@ def unevaluated_properties(schema: dict[str, Any], where: str, ctx: Context) -> 
         ctx.lose(jp.join(where, "unevaluatedProperties"), "unevaluatedProperties schema next to composition dropped")
         return
     names = _evaluated_property_names(schema, ctx)
-    if names is None:
+    if names is None or not isinstance(schema.get("properties", {}), dict):
         ctx.lose(jp.join(where, "unevaluatedProperties"),
                  "unevaluatedProperties: false dropped: the composed properties cannot be listed")
         return
@@ -388,7 +388,10 @@ def unevaluated_properties(schema: dict[str, Any], where: str, ctx: Context) -> 
 
 
 def _evaluated_property_names(schema: dict[str, Any], ctx: Context, depth: int = 0) -> list[str] | None:
-    names = list((schema.get("properties") or {}).keys())
+    props = schema.get("properties") or {}
+    if not isinstance(props, dict):
+        return None
+    names = list(props)
     if "patternProperties" in schema or depth > 16:
         return None
     for key in ("allOf", "anyOf", "oneOf"):
