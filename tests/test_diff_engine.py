@@ -186,7 +186,7 @@ def test_every_format_renders_a_report() -> None:
     assert render_report(report, "junit").startswith('<?xml version="1.0"')
     assert "<failure type=\"error\"" in render_report(report, "junit")
     assert render_report(report, "githubactions").startswith("::error ")
-    assert "| error | `POST /chat` |" in render_report(report, "markdown")
+    assert "| error | request property `a`: type changed from string to integer | `POST /chat` |" in render_report(report, "markdown")
     assert "[request-property-type-changed]" in render_report(report, "text")
 
 

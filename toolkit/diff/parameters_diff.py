@@ -117,21 +117,32 @@ def compare_parameter(ctx: DiffContext, base: ParamSide, revision: ParamSide) ->
     return diff
 
 
+def _template_key(index: int, has_deployment: bool) -> tuple[str, str]:
+    if has_deployment:
+        return DEPLOYMENT_KEY if index == 0 else ("path", str(index - 1))
+    return ("path", str(index))
+
+
 def compare_parameters(ctx: DiffContext, base: list[ParamSide], revision: list[ParamSide],
                        paths: tuple[str, str], deployments: tuple[bool, bool],
                        skip: set[tuple[str, str]]) -> ParametersDiff:
     out = ParametersDiff()
     b = {param_key(p, paths[0], deployments[0]): p for p in base}
     r = {param_key(p, paths[1], deployments[1]): p for p in revision}
+    # a path parameter lives in the path template: one that both templates have is no addition or removal,
+    # even when one side forgot to declare it
+    in_both = {_template_key(i, deployments[0]) for i in range(len(_PARAM.findall(paths[0])))} & {
+        _template_key(i, deployments[1]) for i in range(len(_PARAM.findall(paths[1])))}
     for key, side in r.items():
-        if key not in b and key not in skip:
+        if key not in b and key not in skip and key not in in_both:
             out.added.append(side)
     for key, side in b.items():
         if key in skip:
             continue
         other = r.get(key)
         if other is None:
-            out.removed.append(side)
+            if key not in in_both:
+                out.removed.append(side)
             continue
         diff = compare_parameter(ctx, side, other)
         if not diff.empty:

@@ -59,6 +59,18 @@ class DiffReport:
             groups.setdefault(change.operation, []).append(change)
         return sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0]))
 
+    def merged(self) -> list[tuple[Change, list[str]]]:
+        """One entry per logical change: a change in a shared schema, reported per operation, listed once with
+        the operations it affects (for people; JSON keeps one entry per operation)."""
+        groups: dict[tuple[str, str, str], tuple[Change, list[str]]] = {}
+        for change in self.changes:
+            key = (change.id, change.element, change.message)
+            if key in groups:
+                groups[key][1].append(change.operation)
+            else:
+                groups[key] = (change, [change.operation] if change.operation else [])
+        return sorted(groups.values(), key=lambda g: (LEVEL_ORDER[g[0].level], g[0].id, g[0].element))
+
     def to_dict(self) -> dict[str, Any]:
         return {"base": self.base, "revision": self.revision, "mapped": self.mapped, "counts": self.counts,
                 "changes": [c.to_dict() for c in self.changes]}
