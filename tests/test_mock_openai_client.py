@@ -58,6 +58,10 @@ def test_azure_openai_client_on_the_dated_surface(root):
     assert "".join(c.choices[0].delta.content or "" for c in streamed if c.choices) == chat.choices[0].message.content
     vectors = client.embeddings.create(model="my-embedding", input="a")
     assert len(vectors.data) == 1
+    # multipart: text fields such as temperature=0 are read as the schema's types, as Azure does
+    transcript = client.audio.transcriptions.create(model="whisper", file=("a.wav", b"RIFF0000WAVE", "audio/wav"),
+                                                    temperature=0)
+    assert isinstance(transcript.text, str)
     with pytest.raises(openai.BadRequestError):
         openai.AzureOpenAI(azure_endpoint=root, api_key=KEY, api_version="2099-01-01", max_retries=0) \
             .chat.completions.create(model="d", messages=[{"role": "user", "content": "hi"}])

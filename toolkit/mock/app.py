@@ -126,9 +126,16 @@ class Mock:
             except ValueError:
                 return Reply(*azure.invalid_request("The request body is not valid JSON."))
         query = [(k, v) for k, v in request.query_params.multi_items() if v != "" or not _empty_is_valid(mounted, op, k)]
-        problem = mounted.validate_request(OpenApiRequest(
-            path=mounted.prefix + sub, method=request.method.lower(), body=raw or None,
-            content_type=content_type.lower(), query=query, headers=dict(request.headers)))
+        validated = OpenApiRequest(path=mounted.prefix + sub, method=request.method.lower(), body=raw or None,
+                                   content_type=content_type.lower(), query=query, headers=dict(request.headers))
+        if content_type.lower().startswith("multipart/form-data"):
+            try:
+                form = {k: v for k, v in (await request.form()).multi_items()}
+            except Exception:  # a body that is not multipart at all
+                return Reply(*azure.invalid_request("The request body is not valid multipart/form-data."))
+            problem = mounted.validate_form(validated, op, form)
+        else:
+            problem = mounted.validate_request(validated)
         if problem:
             return Reply(*azure.invalid_request(problem))
         declared = {p.get("name") for p in op.parameters if p.get("in") == "query"}

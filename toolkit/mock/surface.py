@@ -139,6 +139,31 @@ class MountedSpec:
                 return exc.__class__.__name__
         return None
 
+    def validate_form(self, request: OpenApiRequest, op: Operation, form: dict[str, Any]) -> str | None:
+        """Multipart bodies: openapi-core checks the parameters, the form is checked here with its text fields
+        read as the schema's types (multipart carries only text, so `temperature=0` is the number 0, as Azure and
+        the openai client mean it; openapi-core would refuse the string "0")."""
+        from openapi_core.validation.request.exceptions import SecurityValidationError
+        from openapi_core.validation.request.validators import V30RequestParametersValidator, V31RequestParametersValidator
+
+        cls = V31RequestParametersValidator if self.spec.is_31 else V30RequestParametersValidator
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cls(self.openapi.spec).validate(request)
+        except SecurityValidationError:
+            pass
+        except Exception as exc:
+            return _short(exc)
+        body = self.spec.try_deref(op.node.get("requestBody"))
+        media = ((body or {}).get("content") or {}).get("multipart/form-data") if isinstance(body, dict) else None
+        schema = (media or {}).get("schema") if isinstance(media, dict) else None
+        if schema is None:
+            return None
+        value = {name: _coerce(self.spec, _property(self.spec, schema, name), raw) for name, raw in form.items()}
+        problem = self.validator.first_error(value, schema)
+        return f"InvalidRequestBody: {problem}" if problem else None
+
     def success(self, op: Operation) -> tuple[int, dict[str, Any] | None]:
         """The first documented 2xx response (status, response object)."""
         responses = op.node.get("responses") if isinstance(op.node.get("responses"), dict) else {}
@@ -195,6 +220,39 @@ def relax_nullable(document: dict[str, Any]) -> None:
         rest = {k: v for k, v in schema.items() if k != "nullable"}
         schema.clear()
         schema["anyOf"] = [rest, dict(_NULL_ONLY)]
+
+
+def _property(spec: Spec, schema: Any, name: str) -> Any:
+    schema = spec.try_deref(schema)
+    if not isinstance(schema, dict):
+        return {}
+    if name in (schema.get("properties") or {}):
+        return spec.try_deref(schema["properties"][name])
+    for part in schema.get("allOf", []):
+        found = _property(spec, part, name)
+        if found:
+            return found
+    return {}
+
+
+def _coerce(spec: Spec, schema: Any, raw: Any) -> Any:
+    """A multipart text field read as its schema's type; an uploaded file is its (binary) string."""
+    if not isinstance(raw, str):
+        return ""  # an UploadFile: `type: string, format: binary`
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    kinds = kind if isinstance(kind, list) else [kind]
+    try:
+        if "integer" in kinds and raw.lstrip("-").isdigit():
+            return int(raw)
+        if "number" in kinds:
+            return float(raw)
+        if "boolean" in kinds and raw in ("true", "false"):
+            return raw == "true"
+        if {"array", "object"} & set(kinds):
+            return json.loads(raw)
+    except ValueError:
+        return raw
+    return raw
 
 
 def _short(exc: Exception) -> str:
