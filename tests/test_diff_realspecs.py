@@ -87,3 +87,9 @@ def test_typespec_family_runs_end_to_end_and_history_finds_include_usage(ws: Wor
     events = {e.version: e.kind for e in found.events}
     assert events["azure-openai-typespec@2024-09-01-preview"] == "added"
     assert all(e.changes and e.previous for e in found.events)
+
+
+def test_new_v1_preview_endpoints_name_their_opt_in_header(ws: Workspace) -> None:
+    report = compare(ws.open("2024-10-21"), ws.open("v1"), catalog=ws.catalog)
+    evals = [c for c in report.changes if c.id == "endpoint-added" and c.operation == "GET /evals"]
+    assert evals and "`aoai-evals: preview`" in evals[0].message

@@ -11,10 +11,18 @@ from .base import Hit, RuleBook
 book = RuleBook("paths")
 
 
-@book.spec("endpoint-added", "info", "An operation was added.")
+@book.spec("endpoint-added", "info", "An operation was added (on the Azure v1 surface, with its preview opt-in).")
 def endpoint_added(d: SpecDiff) -> Iterator[Hit]:
+    ctx = d.context
     for op in d.added:
-        yield Hit(op.key, f"endpoint `{op.key}` added", None, op.pointer, operation=op.key)
+        note = ""
+        if ctx.revision_azure_v1 and ctx.catalog is not None:
+            feature = ctx.catalog.v1_feature(op.path)
+            if feature.header is not None:
+                note = f" (preview: send `{feature.header.name}: {feature.header.value}`)"
+            elif feature.opt_in == "path":
+                note = " (preview, opted into by its path)"
+        yield Hit(op.key, f"endpoint `{op.key}` added{note}", None, op.pointer, operation=op.key)
 
 
 def _removed(d: SpecDiff, whole_path: bool, deprecated: bool) -> Iterator[Hit]:
