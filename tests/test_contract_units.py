@@ -141,3 +141,37 @@ def test_each_auth_mode_sends_its_header_and_registers_the_secret(monkeypatch):
 def test_a_write_method_filter_needs_allow_writes(cli):
     result = cli("contract", "--spec", "v1", "--url", "http://127.0.0.1:9/openai/v1/", "--include-method", "POST")
     assert_one_line_error(result, "--allow-writes")
+
+
+def test_wire_gate_budget_keeps_a_cleanup_slot_and_refuses_writes_when_read_only():
+    import requests
+
+    from toolkit.contract.budget import BudgetExhausted, WireGate, WriteRefused
+
+    sent: list[str] = []
+
+    def original(session, request, **kwargs):
+        sent.append(request.method)
+        response = requests.Response()
+        response.status_code = 200
+        return response
+
+    def request(method: str) -> requests.PreparedRequest:
+        return requests.Request(method, "http://127.0.0.1:1/x").prepare()
+
+    stopped: list[bool] = []
+    gate = WireGate("http://127.0.0.1:1", max_requests=4, allow_writes=True, on_exhausted=lambda: stopped.append(True))
+    gate.send(original, None, request("POST"))  # 1 sent; a write needs 2 free slots
+    gate.reserve_cleanup()  # ... it created something: one slot is kept for its DELETE
+    gate.send(original, None, request("GET"))  # 2 sent + 1 reserved
+    with pytest.raises(BudgetExhausted):
+        gate.send(original, None, request("POST"))  # 2 + 1 + 2 > 4
+    assert stopped == [True]
+    gate.cleanup_mode = True
+    gate.send(original, None, request("DELETE"))  # the kept slot
+    assert sent == ["POST", "GET", "DELETE"] and gate.sent == 3
+
+    read_only = WireGate("http://127.0.0.1:1", allow_writes=False)
+    with pytest.raises(WriteRefused):
+        read_only.send(original, None, request("PUT"))
+    assert read_only.refused_writes == 1 and sent[-1] == "DELETE"
