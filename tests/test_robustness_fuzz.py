@@ -96,6 +96,62 @@ def test_downgrade_output_is_always_valid_30(document: dict) -> None:
     json.dumps(result.to_dict())
 
 
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=4) | st.just("#/components/schemas/Pet"),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["type", "$ref", "properties", "items", "allOf", "get", "schema", "content", "in", "name",
+                         "required", "responses", "parameters"]), children, max_size=3),
+    max_leaves=6)
+
+
+def _nodes(document: object) -> list[tuple[object, object]]:
+    """(container, key) of every value below the root."""
+    found, stack = [], [document]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            found.append((node, key))
+            stack.append(value)
+    return found
+
+
+@st.composite
+def type_confused_documents(draw: st.DrawFn) -> dict:
+    """A valid document with one to three values anywhere replaced by random JSON: wrong types at every level."""
+    document = draw(openapi_documents())
+    for _ in range(draw(st.integers(1, 3))):
+        nodes = _nodes(document)
+        container, key = nodes[draw(st.integers(0, len(nodes) - 1))]
+        container[key] = draw(_JSON_VALUES)  # type: ignore[index]
+    return document
+
+
+def _only_user_errors(run: object, document: dict) -> None:
+    from toolkit.errors import AoaiSpecError
+
+    try:
+        run(copy.deepcopy(document))  # type: ignore[operator]
+    except AoaiSpecError:
+        pass
+
+
+@FUZZ
+@given(document=type_confused_documents())
+def test_type_confusion_never_crashes_validate(document: dict) -> None:
+    from toolkit.validate import validate
+
+    _only_user_errors(lambda d: json.dumps(validate(Spec(document=d)).to_dict()), document)
+
+
+@FUZZ
+@given(document=type_confused_documents())
+def test_type_confusion_never_crashes_the_diff(document: dict) -> None:
+    diff = pytest.importorskip("toolkit.diff")
+    _only_user_errors(lambda d: diff.compare(Spec(document=d), Spec(document=copy.deepcopy(d))), document)
+    _only_user_errors(lambda d: diff.compare(Spec(document=json.loads(json.dumps(d))), Spec(document={**d, "paths": {}})), document)
+
+
 def test_strategy_produces_valid_documents_of_both_versions() -> None:
     """Guard for the fuzzers: the generator makes valid 3.0 and 3.1 documents, with ref cycles among them."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator

@@ -180,10 +180,10 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[tuple[str, str]]:
 def _undeclared_path_parameters(spec: Spec) -> Iterator[tuple[str, str]]:
     for op in spec.operations():
         template = set(re.findall(r"\{([^{}]+)\}", op.path))
-        declared = {p.get("name") for p in op.parameters if p.get("in") == "path"}
+        declared = {p.get("name") for p in op.parameters if p.get("in") == "path" and isinstance(p.get("name"), str)}
         for name in sorted(template - declared):
             yield op.pointer, f"path parameter {{{name}}} of {op.key} is not declared"
-        for name in sorted(n for n in declared - template if isinstance(n, str)):
+        for name in sorted(declared - template):
             yield op.pointer, f"path parameter {name!r} of {op.key} is not in the path template"
 
 

@@ -419,6 +419,8 @@ CORPUS: list[Item] = [
     Item("required-numbers", Outcome.BROKEN, setting(SCHEMA + "/required", [1, None, {"a": 1}])),
     Item("type-number", Outcome.BROKEN, setting(SCHEMA + "/type", 7)),
     Item("type-array-in-30", Outcome.BROKEN, setting(SCHEMA + "/type", ["object", "null"])),
+    Item("type-object", Outcome.BROKEN, setting(SCHEMA + "/type", {"object": True})),
+    Item("type-array-with-object-31", Outcome.BROKEN, setting(SCHEMA + "/type", ["string", {"a": 1}], version="3.1.0")),
     Item("type-array-mixed-31", Outcome.BROKEN, setting(SCHEMA + "/type", ["string", 3, None], version="3.1.0")),
     Item("enum-string", Outcome.BROKEN, setting(SCHEMA + "/properties/id/enum", "abc")),
     Item("items-string", Outcome.BROKEN, setting(SCHEMA + "/properties/size", {"type": "array", "items": "string"})),

@@ -8,6 +8,7 @@ bounds in both spellings, 3.1-only keywords, parameters in every location, reque
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -132,4 +133,4 @@ def openapi_documents(draw: st.DrawFn, version: str | None = None) -> dict[str, 
         document["info"]["summary"] = "a 3.1 summary"
         document["webhooks"] = {"ping": {"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
                                                   "responses": {"200": {"description": "ok"}}}}}
-    return document
+    return copy.deepcopy(document)  # `st.just` and `sampled_from` values are shared objects: never hand them out
