@@ -29,6 +29,8 @@ from .surface import MountedSpec, OpenApiRequest, json_bytes
 
 DEFAULT_SPECS = ("v1", "2024-10-21")
 log = logging.getLogger("aoai-spec.mock")
+# A malformed multipart body is answered with a 400; the parser's own warning would only be noise on stderr.
+logging.getLogger("python_multipart").setLevel(logging.ERROR)
 
 
 @dataclass
