@@ -70,10 +70,6 @@ class SchemaView:
         """A union and nothing else: its members carry all the structure."""
         return bool(self.union) and not self.properties and self.types is None
 
-    @property
-    def label(self) -> str:
-        return self.ref_name or self.pointer
-
 
 def _is_null_branch(node: Any) -> bool:
     """A union member that accepts only null: 3.1 `{type: "null"}`, or 3.0 `{nullable: true, enum: [null]}`."""
