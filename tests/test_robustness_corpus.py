@@ -109,6 +109,11 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
     ("type-object", "apim-prepare"): "downgrade/schema_conversions.py:144 type_array: TypeError: unhashable type: 'dict'",
     ("type-array-with-object-31", "downgrade"): "downgrade/schema_conversions.py:144: TypeError: unhashable type: 'dict'",
     ("type-array-with-object-31", "apim-prepare"): "downgrade/schema_conversions.py:144: TypeError: unhashable type: 'dict'",
+    **{("allof-boolean", label): "diff/views.py:138 _build: TypeError: 'bool' object is not iterable (allOf: true)"
+       for label in ("diff-base", "diff-revision", "breaking", "compat", "changelog", "history")},
+    ("allof-boolean", "downgrade"): "downgrade/repairs.py:49 _declared: TypeError: 'bool' object is not iterable",
+    ("allof-boolean", "apim-prepare"): "downgrade/repairs.py:49 _declared: TypeError: 'bool' object is not iterable",
+    ("anyof-null-31", "mock"): "mock/samples.py:117: TypeError: 'NoneType' object is not iterable (anyOf: null)",
     ("response-string", "mock"): "mock/surface.py:171: AttributeError: 'str' object has no attribute 'get'",
     ("content-list", "mock"): "mock/surface.py:154: AttributeError: 'list' object has no attribute 'get'",
 }

@@ -425,6 +425,8 @@ CORPUS: list[Item] = [
     Item("enum-string", Outcome.BROKEN, setting(SCHEMA + "/properties/id/enum", "abc")),
     Item("items-string", Outcome.BROKEN, setting(SCHEMA + "/properties/size", {"type": "array", "items": "string"})),
     Item("allof-dict", Outcome.BROKEN, setting(SCHEMA + "/allOf", {"type": "object"})),
+    Item("allof-boolean", Outcome.BROKEN, setting(SCHEMA + "/allOf", True)),
+    Item("anyof-null-31", Outcome.BROKEN, setting(SCHEMA + "/anyOf", None, version="3.1.0")),
     Item("oneof-strings", Outcome.BROKEN, setting(SCHEMA + "/oneOf", ["A", "B", 3])),
     Item("additional-properties-string", Outcome.BROKEN, setting(SCHEMA + "/additionalProperties", "yes")),
     Item("discriminator-string", Outcome.BROKEN, setting(SCHEMA + "/discriminator", "kind")),
