@@ -175,3 +175,11 @@ def test_wire_gate_budget_keeps_a_cleanup_slot_and_refuses_writes_when_read_only
     with pytest.raises(WriteRefused):
         read_only.send(original, None, request("PUT"))
     assert read_only.refused_writes == 1 and sent[-1] == "DELETE"
+
+
+def test_an_unreachable_endpoint_is_one_line_error(cli):
+    from conftest import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/openai/v1/"
+    result = cli("contract", "--spec", "v1", "--url", url, "--include-path", "/models", "--max-requests", "10")
+    assert_one_line_error(result, "no request got an answer")

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..workspace import Workspace
 from .auth import ENTRA_SCOPE, AuthSpec
-from .errors import ContractConfigError
+from .errors import ContractConfigError, TargetUnreachable
 from .report import REPORT_FORMATS, ContractFailure, ContractReport, render_matrix, render_report
 from .runner import DEFAULT_MAX_REQUESTS, DEFAULT_PHASES, PHASES, ContractConfig, run_contract
 from .targets import Target, load_targets
@@ -50,6 +50,6 @@ def run_targets(targets: list[Target], *, ws: Workspace | None = None, **options
 
 __all__ = [
     "DEFAULT_MAX_REQUESTS", "DEFAULT_PHASES", "ENTRA_SCOPE", "MOCK_MAX_REQUESTS", "PHASES", "REPORT_FORMATS",
-    "AuthSpec", "ContractConfig", "ContractConfigError", "ContractFailure", "ContractReport", "Target",
+    "AuthSpec", "ContractConfig", "ContractConfigError", "ContractFailure", "ContractReport", "Target", "TargetUnreachable",
     "load_targets", "render_matrix", "render_report", "run_against_mock", "run_contract", "run_targets",
 ]

@@ -7,3 +7,7 @@ from ..errors import AoaiSpecError
 
 class ContractConfigError(AoaiSpecError):
     """Bad options: a missing environment variable, an unusable URL, a malformed targets file."""
+
+
+class TargetUnreachable(AoaiSpecError):
+    """Not one request got an answer (wrong URL, endpoint down, TLS or network problem): nothing was tested."""

@@ -125,7 +125,8 @@ class ContractReport:
 
     @property
     def ok(self) -> bool:
-        return not self.contract_failures and all(step.ok for step in self.scenario)
+        """No contract failure, no failed workflow step, and no request the engine could not complete."""
+        return not self.contract_failures and all(step.ok for step in self.scenario) and not self.errors
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -20,7 +20,7 @@ from .auth import AuthSpec, build_credential, register
 from .budget import SAFE_METHODS, NotSent, WireGate, installed, parse_rate
 from .classify import classify
 from .cleanup import delete_created
-from .errors import ContractConfigError
+from .errors import ContractConfigError, TargetUnreachable
 from .prepare import for_schemathesis
 from .redact import Redactor
 from .report import ContractFailure, ContractReport, OperationResult
@@ -209,6 +209,10 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
     finally:
         run_hooks.activate(None)
     report.duration = time.monotonic() - started
+    report.errors = list(dict.fromkeys(report.errors))
+    if gate.sent and not gate.statuses:
+        reason = report.errors[0] if report.errors else "connection failed"
+        raise TargetUnreachable(f"{url}: no request got an answer ({reason}); check the URL and the network")
     report.requests_sent, report.requests_refused = gate.sent, gate.refused
     report.writes_refused, report.budget_exhausted = gate.refused_writes, gate.exhausted
     report.throttled_waits, report.waited_seconds, report.statuses = gate.throttled, gate.waited, dict(gate.statuses)
