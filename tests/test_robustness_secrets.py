@@ -236,3 +236,38 @@ def test_no_secret_in_the_mock_output(tmp_path: Path) -> None:
         child.terminate()
         out, err = child.communicate(timeout=20)
     assert_no_secret({"mock stdout": out, "mock stderr": err, "answers": "\n".join(answers)}, [secret, wrong])
+
+
+@pytest.mark.slow
+def test_no_secret_in_the_report_site(echo: object, tmp_path: Path) -> None:
+    """`aoai-spec report --targets`: the contract page and its Markdown/JSON twins, against the echoing endpoint."""
+    import hashlib
+
+    spec = _spec(tmp_path, ("ok", "fail"))
+    mirror = tmp_path / "mirror"
+    (mirror / "echo" / "1").mkdir(parents=True)
+    (mirror / "echo" / "1" / "echo.json").write_bytes(spec.read_bytes())
+    real = json.loads((REPO / "specs" / "catalog.json").read_text())
+    entry = {"id": "echo@1", "family": "echo", "version": "1", "status": "ga", "surface": "v1", "openapi": "3.0.3",
+             "released": "2024-01-01", "pinned": True, "file": "echo/1/echo.json",
+             "sha256": hashlib.sha256(spec.read_bytes()).hexdigest(),
+             "source": {"repo": "example/echo", "commit": "0" * 40, "path": "echo.json", "url": "https://example.invalid/echo.json"}}
+    catalog = tmp_path / "catalog.json"
+    catalog.write_text(json.dumps({"schema_version": 1, "surfaces": real["surfaces"], "entries": [entry]}))
+    targets = tmp_path / "targets.yaml"
+    url = f"http://127.0.0.1:{echo.server_address[1]}/openai/v1"  # type: ignore[attr-defined]
+    targets.write_text(json.dumps({"targets": [{"name": f"t-{mode}", "url": url, "spec": str(spec),
+                                                "auth": {"mode": mode, "env": f"CANARY_{i}"}}
+                                               for i, mode in enumerate(FLAGS)]}))
+    site = tmp_path / "site"
+    env = {**os.environ, "AOAI_SPEC_CATALOG": str(catalog), "AOAI_SPEC_MIRROR": str(mirror),
+           "AOAI_SPEC_STORE": str(tmp_path / "store"), **{f"CANARY_{i}": CANARIES[m] for i, m in enumerate(FLAGS)}}
+    done = subprocess.run([sys.executable, "-m", "toolkit", "report", "--out", str(site), "--targets", str(targets),
+                           "--max-requests", "12", "--jobs", "1"], capture_output=True, text=True, timeout=300,
+                          cwd=REPO, env=env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    files = _all_files(site)
+    contract_pages = [name for name in files if name.startswith("contract")]
+    assert contract_pages, sorted(files)[:20]
+    assert any("[REDACTED]" in files[name] for name in contract_pages), "the echoed credentials never reached the site"
+    assert_no_secret({"stdout": done.stdout, "stderr": done.stderr, **files}, [CANARIES[m] for m in FLAGS])
