@@ -183,3 +183,12 @@ def test_an_unreachable_endpoint_is_one_line_error(cli):
     url = f"http://127.0.0.1:{free_port()}/openai/v1/"
     result = cli("contract", "--spec", "v1", "--url", url, "--include-path", "/models", "--max-requests", "10")
     assert_one_line_error(result, "no request got an answer")
+
+
+def test_an_unreachable_target_of_a_matrix_is_reported_not_fatal(monkeypatch):
+    from conftest import free_port
+    from toolkit.contract import Target, run_targets
+
+    target = Target(name="down", url=f"http://127.0.0.1:{free_port()}/openai/v1/", spec="v1", region="westus")
+    [report] = run_targets([target], include_paths=("/models",), max_requests=5)
+    assert report.stop_reason == "unreachable" and not report.ok and "no request got an answer" in report.errors[0]

@@ -44,7 +44,13 @@ def run_targets(targets: list[Target], *, ws: Workspace | None = None, **options
     for target in targets:
         config = ContractConfig(spec=target.spec, url=target.url, name=target.name, region=target.region,
                                 deployment=target.deployment, auth=target.auth, **options)
-        reports.append(run_contract(config, ws=ws))
+        try:
+            reports.append(run_contract(config, ws=ws))
+        except TargetUnreachable as exc:  # one deployment down must not hide the others' results
+            reports.append(ContractReport(target=target.name, spec=target.spec, url=target.url, surface="?",
+                                          api_version=None, deployment=target.deployment, phases=list(config.phases),
+                                          max_requests=config.max_requests, region=target.region,
+                                          stop_reason="unreachable", errors=[str(exc)]))
     return reports
 
 
