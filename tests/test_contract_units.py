@@ -192,3 +192,20 @@ def test_an_unreachable_target_of_a_matrix_is_reported_not_fatal(monkeypatch):
     target = Target(name="down", url=f"http://127.0.0.1:{free_port()}/openai/v1/", spec="v1", region="westus")
     [report] = run_targets([target], include_paths=("/models",), max_requests=5)
     assert report.stop_reason == "unreachable" and not report.ok and "no request got an answer" in report.errors[0]
+
+
+def test_reports_escape_markup_in_failure_text():
+    import xml.dom.minidom
+
+    from toolkit.contract import ContractFailure, ContractReport, render_matrix, render_report
+    from toolkit.contract.report import OperationResult
+
+    report = ContractReport(target="t<&>", spec="s", url="http://127.0.0.1:1", surface="v1", api_version=None,
+                            deployment=None, phases=["examples"], max_requests=10,
+                            operations=[OperationResult("GET /models", "failed", 1)],
+                            failures=[ContractFailure("response_schema_conformance", "ST108", "contract", "GET /models",
+                                                      "examples", "<script>x</script> & more", "a < b & c > d", 200)])
+    xml.dom.minidom.parseString(render_report(report, "junit"))
+    xml.dom.minidom.parseString(render_matrix([report], "junit"))
+    for html in (render_report(report, "html"), render_matrix([report], "html")):
+        assert "<script>x" not in html and "&lt;script&gt;" in html
