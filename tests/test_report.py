@@ -351,3 +351,14 @@ def test_a_page_whose_template_fails_shows_the_error_and_the_rest_of_the_site_is
     assert (site.out / "v1-features.json").is_file()
     index = (site.out / "index.html").read_text()
     assert 'data-stage-error="render"' in index and "failed to render" in index
+
+
+def test_markdown_twins_link_to_markdown_pages_that_exist(tiny_site):
+    site, _ = tiny_site
+    for page in site.rglob("*.md"):
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if target.startswith(("https://", "http://")):
+                continue
+            path = target.split("#")[0]
+            assert path.endswith((".md", ".json")), (page, target)
+            assert (page.parent / path).resolve().is_file(), (page, target)
