@@ -72,10 +72,16 @@ def _surface(spec: Spec, ws: Workspace) -> tuple[str, str | None]:
     return surface, (entry.api_version if entry and entry.api_version else spec.info_version.split("_", 1)[0] or None)
 
 
+_INFERENCE = ("/chat/completions", "/completions", "/embeddings", "/responses", "/images/", "/audio/")
+
+
 def _model_operations(spec: Spec) -> frozenset[tuple[str, str]]:
-    """Operations whose JSON request body declares a `model` property (to pin the deployment there)."""
+    """Inference operations whose JSON request body declares `model` (where a deployment name goes; the `model` of
+    a fine-tuning job or an eval is a base model, not a deployment, and is left alone)."""
     found = set()
     for op in spec.operations():
+        if not any(op.path.endswith(kind) or kind.endswith("/") and kind in op.path for kind in _INFERENCE):
+            continue
         body = spec.try_deref(op.node.get("requestBody"))
         media = ((body or {}).get("content") or {}).get("application/json") if isinstance(body, dict) else None
         schema = spec.try_deref((media or {}).get("schema"))
