@@ -177,11 +177,38 @@ class Catalog:
         return list(self.surfaces.get("v1", {}).get("base_urls", []))
 
 
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # family and version name store folders
+_REQUIRED = ("id", "family", "version", "status", "surface", "openapi", "released")
+_OPTIONAL_TEXT = ("file", "sha256", "fidelity", "title", "variant_of", "notes")
+
+
 def _source(raw: dict[str, Any]) -> Source:
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("repo", "path", "url")):
+        raise TypeError("'source' (an object with repo, path and url strings)")
     return Source(repo=raw["repo"], path=raw["path"], url=raw["url"], commit=raw.get("commit"), ref=raw.get("ref"))
 
 
+def _check_entry(raw: Any) -> None:
+    """Field types before use: a hand-edited or hostile catalog must give one clear error, never a crash, and
+    never a family/version that would put a store folder outside the store (`../..`)."""
+    if not isinstance(raw, dict):
+        raise CatalogError(f"catalog entry {str(raw)[:60]!r} is not an object")
+    ident = raw.get("id") if isinstance(raw.get("id"), str) else "?"
+    for key in _REQUIRED:
+        if not isinstance(raw.get(key), str):
+            raise CatalogError(f"catalog entry {ident!r}: field {key!r} must be a string")
+    for key in ("family", "version"):
+        if not _PLAIN_NAME.match(raw[key]):
+            raise CatalogError(f"catalog entry {ident!r}: {key} {raw[key]!r} must be a plain name (letters, digits, . _ -)")
+    for key in _OPTIONAL_TEXT:
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise CatalogError(f"catalog entry {ident!r}: field {key!r} must be a string")
+    if not isinstance(raw.get("aliases", []), list) or not isinstance(raw.get("attachments", []), list):
+        raise CatalogError(f"catalog entry {ident!r}: 'aliases' and 'attachments' must be lists")
+
+
 def _entry(raw: dict[str, Any]) -> CatalogEntry:
+    _check_entry(raw)
     try:
         return CatalogEntry(
             id=raw["id"],
@@ -206,7 +233,7 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
             upstream=raw.get("upstream"),
             notes=raw.get("notes"),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise CatalogError(f"catalog entry {raw.get('id', '?')!r} is missing field {exc}") from None
 
 
@@ -244,10 +271,18 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         raise CatalogError(f"{chosen}: cannot read catalog: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
         raise CatalogError(f"{chosen}: malformed catalog JSON: {exc.msg} (line {exc.lineno})") from None
+    except (ValueError, RecursionError) as exc:  # not UTF-8, an integer past the digit limit, absurd nesting
+        raise CatalogError(f"{chosen}: unreadable catalog: {type(exc).__name__}: {str(exc)[:120]}") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
         raise CatalogError(f"{chosen}: a catalog is an object with an 'entries' list")
+    if not isinstance(raw.get("surfaces", {}), dict):
+        raise CatalogError(f"{chosen}: 'surfaces' must be an object")
+    try:
+        entries = [_entry(e) for e in raw["entries"]]
+    except CatalogError as exc:
+        raise CatalogError(f"{chosen}: {exc}") from None
     return Catalog(
-        entries=[_entry(e) for e in raw["entries"]],
+        entries=entries,
         surfaces=raw.get("surfaces", {}),
         bare_version_families=tuple(raw.get("bare_version_families", ("azure-openai-inference", "azure-openai-v1"))),
         path=chosen,

@@ -29,6 +29,10 @@ class LimitExceeded(SpecLoadError):
     """The document is larger, deeper or more aliased than the configured limits allow."""
 
 
+class OutputError(AoaiSpecError):
+    """An output file or folder cannot be written (a missing parent that is a file, no permission, a full disk)."""
+
+
 class CatalogError(AoaiSpecError):
     """An unknown catalog id, or a catalog file that is not well formed."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any, Callable, Iterable, TypeVar
 import click
 
 from ..catalog import load_catalog
+from ..errors import OutputError
 from ..resources import default_mirror, default_store
 from ..workspace import Workspace
 
@@ -60,10 +62,15 @@ def emit(text: str, output: Path | None = None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 def note(message: str) -> None:
