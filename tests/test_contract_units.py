@@ -209,3 +209,11 @@ def test_reports_escape_markup_in_failure_text():
     xml.dom.minidom.parseString(render_matrix([report], "junit"))
     for html in (render_report(report, "html"), render_matrix([report], "html")):
         assert "<script>x" not in html and "&lt;script&gt;" in html
+
+
+def test_self_contradicting_negative_failure_is_inconclusive():
+    from toolkit.contract.classify import classify
+
+    message = "Invalid data should have been rejected\nInvalid component: positive test case"
+    assert classify(200, {}, "{}", check="negative_data_rejection", message=message) == "inconclusive"
+    assert classify(200, {}, "{}", check="negative_data_rejection", message="Invalid component: in body") == "contract"

@@ -6,6 +6,8 @@
 - `gateway`: a 401/403/429/5xx produced by API Management, recognised by APIM's own body shape
   (`{"statusCode": N, "message": ...}`) or by APIM headers on a body without Azure OpenAI's error envelope.
 - `throttled`: a 429 from the service itself that outlived the Retry-After waits.
+- `inconclusive`: Schemathesis contradicts itself: `negative_data_rejection` on a request its own metadata calls a
+  "positive test case" (seen in the stateful phase), so the server accepting it proves nothing.
 - `contract`: everything else; only these fail the run.
 """
 
@@ -15,7 +17,7 @@ import json
 import re
 from typing import Any, Mapping
 
-CLASSES = ("contract", "content_filter", "preview_header", "gateway", "throttled")
+CLASSES = ("contract", "content_filter", "preview_header", "gateway", "throttled", "inconclusive")
 _PREVIEW = re.compile(r"(?i)(preview|opt[- ]?in).{0,80}header|header.{0,80}(preview|opt[- ]?in)")
 _APIM_HEADERS = ("ocp-apim-trace-location", "ocp-apim-subscription-key", "www-authenticate")
 
@@ -31,7 +33,10 @@ def is_apim_body(body: Any) -> bool:
     return isinstance(body, dict) and "statusCode" in body and "message" in body and "error" not in body
 
 
-def classify(status: int | None, headers: Mapping[str, str] | None, text: str | None) -> str:
+def classify(status: int | None, headers: Mapping[str, str] | None, text: str | None, *, check: str = "",
+             message: str = "") -> str:
+    if check == "negative_data_rejection" and "Invalid component: positive test case" in message:
+        return "inconclusive"
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     body = _json(text)
     raw = text or ""

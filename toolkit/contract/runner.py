@@ -261,7 +261,8 @@ def _collect(report: ContractReport, event: Any, redactor: Redactor) -> None:
             text = response.content.decode("utf-8", "replace") if response is not None and response.content else None
             failures += 1
             report.failures.append(ContractFailure(
-                check=node.name, code=getattr(failure, "code", ""), failure_class=classify(status, headers, text),
+                check=node.name, code=getattr(failure, "code", ""),
+                failure_class=classify(status, headers, text, check=node.name, message=failure.message or ""),
                 operation=label, phase=str(event.phase.value), title=redactor.scrub(failure.title or node.name),
                 message=redactor.scrub(failure.message or ""), status=status,
                 curl=redactor.scrub(node.failure_info.code_sample or ""),
