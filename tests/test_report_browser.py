@@ -122,7 +122,7 @@ def _key_content(dom: _Dom, twin: dict) -> None:
         assert data["skipped"] or data["errors"] or dom.count("data-target", "section") == len(data["reports"]) > 0
 
 
-def test_every_page_renders_from_disk_with_its_content_and_working_links(chromium: Path, site, tmp_path: Path):
+def test_every_page_renders_from_disk_with_its_content_and_working_links(site, chromium: Path, tmp_path: Path):
     root, built = site
     assert built["summary"]["stage_errors"]["internal"] == 0, built["summary"]["stage_errors"]
     pages = sorted(root.rglob("*.html"))
@@ -155,7 +155,7 @@ def test_every_page_renders_from_disk_with_its_content_and_working_links(chromiu
 
 
 @pytest.mark.parametrize("page", ["index", "changelog/azure-openai-typespec/index", "apim/index", "v1-features"])
-def test_screenshot(chromium: Path, site, tmp_path: Path, page: str):
+def test_screenshot(site, chromium: Path, tmp_path: Path, page: str):
     root, _ = site
     png = tmp_path / (page.replace("/", "_") + ".png")
     shot = _browse(chromium, (root / f"{page}.html").as_uri(), tmp_path / "profile", f"--screenshot={png}",

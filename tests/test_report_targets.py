@@ -50,6 +50,7 @@ def test_targets_matrix_page_has_one_section_per_deployment_and_no_secret(mock_u
         "targets:\n"
         f"  - {{name: east, region: eastus, url: '{mock_url}', spec: v1, auth: {{mode: api-key, env: AOAI_REPORT_KEY}}}}\n"
         f"  - {{name: wrong-key, region: westus, url: '{mock_url}', spec: v1, auth: {{mode: api-key, env: AOAI_WRONG_KEY}}}}\n"
+        f"  - {{name: no-key, url: '{mock_url}', spec: v1, auth: {{mode: api-key, env: AOAI_UNSET_KEY}}}}\n"
     )
     out = tmp_path / "site"
     result = run_cli("report", "--out", str(out), "--family", "azure-openai-v1", "--targets", str(targets),
@@ -57,7 +58,10 @@ def test_targets_matrix_page_has_one_section_per_deployment_and_no_secret(mock_u
                      env={"AOAI_REPORT_KEY": CANARY, "AOAI_WRONG_KEY": "not-the-key"}, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads((out / "contract.json").read_text())["data"]
-    assert data["target"] == "targets" and not data["errors"], data["errors"]
+    assert data["target"] == "targets"
+    # the target whose key variable is unset cannot run: an input error on the page, the others still ran
+    assert [(e["subject"].rsplit(": ", 1)[-1], e["kind"]) for e in data["errors"]] == [("no-key", "input")]
+    assert "AOAI_UNSET_KEY" in data["errors"][0]["message"]
     reports = {r["target"]: r for r in data["reports"]}
     assert set(reports) == {"east", "wrong-key"}
     assert reports["east"]["budget"]["requests_sent"] > 0

@@ -240,15 +240,20 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
     if key and (hit := cache.get("contract", key)) is not None:
         return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
 
-    def run() -> list[dict[str, Any]]:
-        from .. import contract
+    from .. import contract
 
-        if targets_file:
-            targets = contract.load_targets(Path(targets_file), default_spec=spec_arg)
-            return [_redacted(r) for r in contract.run_targets(targets, ws=ws, max_requests=max_requests, seed=seed)]
-        return [_redacted(contract.run_against_mock(spec_arg, max_requests=max_requests, seed=seed, ws=ws))]
-
-    reports = attempt("contract", subject, run, errors)
+    reports: list[dict[str, Any]] | None
+    if targets_file:
+        # one run per target, each on its own: a target that cannot run (a missing key) does not lose the others
+        targets = attempt("contract", subject, lambda: contract.load_targets(Path(targets_file), default_spec=spec_arg),
+                          errors) or []
+        runs = [attempt("contract", f"{subject}: {t.name}",
+                        lambda t=t: _redacted(contract.run_targets([t], ws=ws, max_requests=max_requests, seed=seed)[0]),
+                        errors) for t in targets]
+        reports = [r for r in runs if r is not None] or None
+    else:
+        reports = attempt("contract", subject, lambda: [_redacted(contract.run_against_mock(
+            spec_arg, max_requests=max_requests, seed=seed, ws=ws))], errors)
     result = {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
               "max_requests": max_requests, "reports": reports, "errors": errors,
               "seconds": round(time.perf_counter() - started, 3)}
