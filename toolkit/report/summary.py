@@ -83,6 +83,11 @@ def summarize(results: BuildResults) -> dict[str, Any]:
         look_first.append({"text": f"{len(internal)} build stage(s) failed with an internal error (a toolkit bug): "
                                    + "; ".join(f"{e['stage']} {e['subject']}" for e in internal[:3]),
                            "page": paths.INDEX + "#stage-errors"})
+    problems = [e for e in errors if e["kind"] == "input"]
+    if problems:
+        look_first.append({"text": f"{len(problems)} input problem(s) kept part of the build from running: "
+                                   + "; ".join(f"{e['stage']} {e['subject']}" for e in problems[:3]),
+                           "page": paths.INDEX + "#stage-errors"})
     if most_breaking:
         top = most_breaking[0]
         look_first.append({"text": f"most breaking pair: {top['from']} -> {top['to']} ({top['breaking']} breaking changes)",
