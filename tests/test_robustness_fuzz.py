@@ -96,6 +96,32 @@ def test_downgrade_output_is_always_valid_30(document: dict) -> None:
     json.dumps(result.to_dict())
 
 
+_YAML_BITS = st.sampled_from(["openapi: 3.0.3\n", "info: {title: t, version: '1'}\n", "paths:\n", "  /a:\n", "    get: &x\n",
+                              "      responses: *x\n", "- ", "[", "]", "{", "}", ": ", "&a ", "*a ", "!!binary ", "!!python/object ",
+                              "'", '"', "\t", "\n", "? ", "<<: *a\n", "---\n", "%YAML 1.1\n", "1e999", ".nan", "~", "\\ud800",
+                              "\u00e9", "\x00", "#c\n", "|\n", ">-\n", "9" * 50])
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=400), st.lists(_YAML_BITS, max_size=40).map(lambda parts: "".join(parts).encode()),
+                      st.lists(_YAML_BITS, max_size=40).map(lambda parts: ("{" + "".join(parts)).encode())),
+       suffix=st.sampled_from([".json", ".yaml", ""]))
+def test_loader_on_arbitrary_bytes_raises_only_user_errors(data: bytes, suffix: str,
+                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Random bytes and YAML-ish fragments: a loaded document, or a SpecLoadError naming the file, nothing else."""
+    from toolkit.errors import SpecLoadError
+
+    path = tmp_path_factory.mktemp("bytes") / f"spec{suffix}"
+    path.write_bytes(data)
+    try:
+        loaded = load(path)
+    except SpecLoadError as exc:
+        assert str(path) in str(exc) or path.name in str(exc)
+        return
+    dump(loaded.document, "json")  # whatever loads can be written back
+    dump(loaded.document, "yaml")
+
+
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=4) | st.just("#/components/schemas/Pet"),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(
