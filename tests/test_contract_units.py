@@ -217,3 +217,13 @@ def test_self_contradicting_negative_failure_is_inconclusive():
     message = "Invalid data should have been rejected\nInvalid component: positive test case"
     assert classify(200, {}, "{}", check="negative_data_rejection", message=message) == "inconclusive"
     assert classify(200, {}, "{}", check="negative_data_rejection", message="Invalid component: in body") == "contract"
+
+
+def test_multipart_string_type_negative_is_inconclusive():
+    from toolkit.contract.classify import classify
+
+    message = "Invalid component: in body - violates `type` at /properties/file_id (was string, became object)"
+    assert classify(200, {}, "{}", check="negative_data_rejection", message=message,
+                    request_content_type="multipart/form-data; boundary=x") == "inconclusive"
+    assert classify(200, {}, "{}", check="negative_data_rejection", message=message,
+                    request_content_type="application/json") == "contract"

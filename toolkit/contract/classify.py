@@ -6,8 +6,9 @@
 - `gateway`: a 401/403/429/5xx produced by API Management, recognised by APIM's own body shape
   (`{"statusCode": N, "message": ...}`) or by APIM headers on a body without Azure OpenAI's error envelope.
 - `throttled`: a 429 from the service itself that outlived the Retry-After waits.
-- `inconclusive`: Schemathesis contradicts itself: `negative_data_rejection` on a request its own metadata calls a
-  "positive test case" (seen in the stateful phase), so the server accepting it proves nothing.
+- `inconclusive`: a `negative_data_rejection` the server cannot be blamed for: a request Schemathesis' own metadata
+  calls a "positive test case" (seen in the stateful phase), or a multipart text part where a string was expected
+  (multipart carries only text: `{}` or `5` sent as a part is also a valid string).
 - `contract`: everything else; only these fail the run.
 """
 
@@ -34,8 +35,11 @@ def is_apim_body(body: Any) -> bool:
 
 
 def classify(status: int | None, headers: Mapping[str, str] | None, text: str | None, *, check: str = "",
-             message: str = "") -> str:
-    if check == "negative_data_rejection" and "Invalid component: positive test case" in message:
+             message: str = "", request_content_type: str = "") -> str:
+    if check == "negative_data_rejection" and (
+        "Invalid component: positive test case" in message
+        or (request_content_type.lower().startswith("multipart/form-data") and "(was string, became" in message)
+    ):
         return "inconclusive"
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     body = _json(text)

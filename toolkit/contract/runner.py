@@ -262,7 +262,8 @@ def _collect(report: ContractReport, event: Any, redactor: Redactor) -> None:
             failures += 1
             report.failures.append(ContractFailure(
                 check=node.name, code=getattr(failure, "code", ""),
-                failure_class=classify(status, headers, text, check=node.name, message=failure.message or ""),
+                failure_class=classify(status, headers, text, check=node.name, message=failure.message or "",
+                                       request_content_type=_request_content_type(interaction)),
                 operation=label, phase=str(event.phase.value), title=redactor.scrub(failure.title or node.name),
                 message=redactor.scrub(failure.message or ""), status=status,
                 curl=redactor.scrub(node.failure_info.code_sample or ""),
@@ -278,6 +279,14 @@ def _collect(report: ContractReport, event: Any, redactor: Redactor) -> None:
             existing.failures += failures
             if state == "failed" or existing.status == "skipped":
                 existing.status = state
+
+
+def _request_content_type(interaction: Any) -> str:
+    headers = getattr(getattr(interaction, "request", None), "headers", None) or {}
+    for name, value in headers.items():
+        if name.lower() == "content-type":
+            return value[0] if isinstance(value, list) and value else str(value)
+    return ""
 
 
 def _scenario_failures(report: ContractReport) -> list[ContractFailure]:
