@@ -105,7 +105,13 @@ class _LintCommand(click.Command):
 
 @click.group("apim")
 def apim_group() -> None:
-    """Check and prepare specs for Azure API Management import (OpenAPI.NET v1 reader rules)."""
+    """Check and prepare specs for Azure API Management import (OpenAPI.NET v1 reader rules).
+
+    \b
+    Examples:
+      aoai-spec apim lint 2024-10-21
+      aoai-spec apim prepare 2024-10-21 -o aoai.json --service-url https://my-aoai.openai.azure.com/openai
+    """
 
 
 @apim_group.command("lint", cls=_LintCommand)

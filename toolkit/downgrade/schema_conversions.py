@@ -101,6 +101,11 @@ def null_branch(schema: dict[str, Any], where: str, ctx: Context) -> None:
                 if name not in schema:
                     schema[name] = value
             schema["nullable"] = True
+            # 3.0.3: `nullable` does not override `enum`, so the null the branch allowed must be listed
+            if "const" in schema:
+                schema["enum"] = [schema.pop("const")]
+            if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
+                schema["enum"].append(None)
             return
         kind = _guess_type(others, ctx)
         schema[key] = [null_schema(kind) if _is_null_only(b) else b for b in branches]
