@@ -12,9 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("index", "version", "changelog", "pair", "features", "compat", "apim_index", "apim", "contract")
-
-
 @dataclass
 class Page:
     path: str  # e.g. "apim/openai/2024-10-21"
