@@ -235,3 +235,12 @@ def test_recursive_ref_to_the_enclosing_schema_equals_an_explicit_ref() -> None:
     recursive = filters({"$recursiveRef": "#"}, "3.1.0")
     explicit = filters({"$ref": "#/components/schemas/Compound"}, "3.0.3")
     assert changes(recursive, explicit) == []
+
+
+def test_numeric_format_hint_does_not_change_the_direction_of_a_type_change() -> None:
+    base = spec({"R": {"type": "object", "properties": {"tokens": {"type": "number"}}}}, "#/components/schemas/R",
+                response=True)
+    revision = spec({"R": {"type": "object", "properties": {"tokens": {"type": "integer", "format": "int32"}}}},
+                    "#/components/schemas/R", response=True)
+    found = compare(base, revision).changes
+    assert [(c.id, c.level) for c in found] == [("response-property-type-specialized", "info")]

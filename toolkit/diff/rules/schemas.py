@@ -132,22 +132,23 @@ def _type_change(d: SchemaDiff) -> tuple[str, str] | None:
     fmt_change = d.keywords.get("format")
     if d.types is None and fmt_change is None:
         return None
-    verdict = "changed"
+    verdict: str | None = None  # from the type alone; None when the accepted values are the same
     if d.types is not None:
         old, new = _accepts(d.types.base), _accepts(d.types.revision)
-        if old == new:
-            if fmt_change is None:
-                return None  # e.g. `number` vs `[integer, number]`: the same values
-        elif new is None or (old is not None and old < new):
-            verdict = "widened"
-        elif old is None or new < old:
-            verdict = "narrowed"
+        if old != new:
+            verdict = ("widened" if new is None or (old is not None and old < new)
+                       else "narrowed" if old is None or new < old else "changed")
     if fmt_change is not None:
         fmt_verdict = ("narrowed" if fmt_change.base is None else "widened" if fmt_change.revision is None
                        else "changed")
         if fmt_change.base in _NUMERIC_FORMATS and fmt_change.revision in _NUMERIC_FORMATS:
             fmt_verdict = "compatible"  # int32/int64/float/double are sizing hints on JSON numbers
-        verdict = fmt_verdict if d.types is None or verdict == fmt_verdict else "changed"
+        if verdict is None:
+            verdict = fmt_verdict
+        elif fmt_verdict not in ("compatible", verdict):
+            verdict = "changed"  # a sizing hint beside a type change does not change its direction
+    if verdict is None:
+        return None  # e.g. `number` vs `[integer, number]`: the same values
     parts = []
     if d.types is not None:
         parts.append(f"type changed from {fmt(d.types.base)} to {fmt(d.types.revision)}")
