@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -45,6 +46,9 @@ def test_diff_other_formats(fmt: str, needle: str) -> None:
     result = run_cli("diff", BASE, REVISION, "--format", fmt)
     assert result.returncode == 0, result.stderr
     assert needle in result.stdout
+    if fmt == "junit":
+        root = ElementTree.fromstring(result.stdout)
+        assert int(root.get("failures")) == len(root.findall(".//failure")) > 0
 
 
 def test_breaking_exits_1_on_errors_and_0_on_additions() -> None:
