@@ -15,7 +15,8 @@ from .resources import templates_dir
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        # `report.html.j2` ends in `.j2`: list the template suffixes too, or HTML/XML outputs are not escaped
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
