@@ -12,6 +12,7 @@ import sys
 import click
 
 from ..errors import AoaiSpecError
+from .common import printable
 from . import catalog_commands, contract_commands, diff_commands, downgrade_commands, report_commands
 
 COMMAND_MODULES = (catalog_commands, report_commands, downgrade_commands, diff_commands, contract_commands)
@@ -45,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("aoai-spec: aborted", err=True)
         sys.exit(130)
     except AoaiSpecError as exc:
-        click.echo(f"aoai-spec: error: {exc}", err=True)
+        click.echo(printable(f"aoai-spec: error: {exc}"), err=True)
         sys.exit(2)
     except (RecursionError, MemoryError) as exc:
         click.echo(f"aoai-spec: error: input too large or too deeply nested to process ({type(exc).__name__})", err=True)
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # a bug, not bad input: say so in one line, traceback only on request
         if os.environ.get("AOAI_SPEC_DEBUG"):
             raise
-        click.echo(f"aoai-spec: internal error: {type(exc).__name__}: {exc} (set AOAI_SPEC_DEBUG=1 for a traceback)", err=True)
+        click.echo(printable(f"aoai-spec: internal error: {type(exc).__name__}: {exc} (set AOAI_SPEC_DEBUG=1 for a traceback)"),
+                   err=True)
         sys.exit(3)
     sys.exit(0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, TypeVar
@@ -57,8 +58,20 @@ def output_option(func: F) -> F:
                         help="Write to this file instead of standard output.")(func)
 
 
+# C0/C1 control characters other than tab, newline, carriage return and NEL: a spec's strings reach text, Markdown
+# and HTML outputs, and an ESC sequence in a description must not retitle, clear or rewrite the reader's terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with every terminal control character written as a `\\u00NN` escape: readable in text and HTML,
+    and the same string inside JSON (which already escapes C0 itself; NEL stays, YAML writes it as a break)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _CONTROL.search(text) else text
+
+
 def emit(text: str, output: Path | None = None) -> None:
     """Write a rendered result to a file (atomically enough for reports) or to standard output."""
+    text = printable(text)
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -75,7 +88,7 @@ def emit(text: str, output: Path | None = None) -> None:
 
 def note(message: str) -> None:
     """A line for people on standard error, kept out of machine-readable standard output."""
-    click.echo(message, err=True)
+    click.echo(printable(message), err=True)
 
 
 def progress(items: Iterable[Any], label: str, total: int | None = None) -> Iterable[Any]:
