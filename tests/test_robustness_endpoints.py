@@ -172,7 +172,23 @@ def test_a_trickling_response_is_cut_off(faulty: FaultyServer) -> None:
     assert seconds < hits * 1.5 + 3, f"{hits} trickles took {seconds:.1f}s: read to their end, not cut at the 1 s timeout"
 
 
+def test_a_server_cannot_write_to_the_terminal(faulty: FaultyServer, spec_file: Path, tmp_path: Path) -> None:
+    import re
+
+    done, report, seconds = _contract(spec_file, faulty, tmp_path, ("terminal-escapes",), "--max-requests", "6",
+                                      "--report", f"html:{tmp_path / 'r.html'}", "--report", f"junit:{tmp_path / 'r.xml'}",
+                                      "--report", f"markdown:{tmp_path / 'r.md'}")
+    assert done is not None and done.returncode == 1, (done and done.stderr)
+    assert faulty.hits["terminal-escapes"] >= 1
+    control = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+    outputs = {"stdout": done.stdout, "stderr": done.stderr,
+               **{p.name: p.read_text(errors="replace") for p in tmp_path.iterdir() if p.suffix in (".html", ".xml", ".md")}}
+    for name, text in outputs.items():
+        assert not control.search(text), f"raw control character in {name}"
+        assert "<script>alert" not in text or name in ("stdout", "stderr", "r.md"), f"unescaped markup in {name}"
+
+
 def test_every_fault_has_a_test() -> None:
-    tested = {"ok", "server-error", "gateway-error", "malformed-json", "wrong-content-type", "wrong-schema",
+    tested = {"terminal-escapes", "ok", "server-error", "gateway-error", "malformed-json", "wrong-content-type", "wrong-schema",
               "throttle-storm", "reset", "close-early", "huge-body", "timeout", "endless-stream", "trickle"}
     assert tested == set(FAULTS)

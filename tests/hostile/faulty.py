@@ -18,7 +18,7 @@ from typing import Any
 OK_BODY = json.dumps({"id": "thing-1", "object": "thing", "size": 3}).encode()
 
 FAULTS = ("ok", "timeout", "reset", "close-early", "server-error", "gateway-error", "malformed-json", "wrong-content-type",
-          "endless-stream", "trickle", "throttle-storm", "huge-body", "wrong-schema")
+          "endless-stream", "trickle", "throttle-storm", "huge-body", "wrong-schema", "terminal-escapes")
 
 
 def faulty_spec() -> dict[str, Any]:
@@ -138,6 +138,11 @@ class _Handler(socketserver.BaseRequestHandler):
 
     def fault_wrong_schema(self) -> None:
         self._send("200 OK", {"Content-Type": "application/json"}, b'{"id": 7, "object": "not-a-thing", "extra": true}')
+
+    def fault_terminal_escapes(self) -> None:
+        """Terminal control sequences in a 500 body and a header: they reach failure messages and excerpts."""
+        self._send("500 Internal Server Error", {"Content-Type": "text/plain", "X-Note": "a\x1b[2Jb"},
+                   b"boom \x1b]0;pwned\x07\x1b[2J\x1b[1A\x9b31m <script>alert(1)</script>")
 
     def fault_huge_body(self) -> None:
         body = b'{"id": "x", "object": "thing", "pad": "' + b"a" * (8 * 1024 * 1024) + b'"}'
