@@ -12,7 +12,6 @@ from typing import Any, Callable
 
 from .. import pointer as jp
 from ..model import HTTP_METHODS
-from .references import iter_refs
 from .registry import Context, conversion
 
 

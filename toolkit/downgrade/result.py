@@ -28,10 +28,6 @@ class DowngradeResult:
     losses: list[Loss] = field(default_factory=list)
     source_version: str = ""
 
-    @property
-    def lossless(self) -> bool:
-        return not self.losses
-
     def counts(self) -> dict[str, int]:
         """Losses per conversion id, most frequent first."""
         tally: dict[str, int] = {}
