@@ -8,8 +8,8 @@ import pytest
 from tests.conftest import needs_mirror
 from toolkit.catalog import load_catalog
 
-# format twins (`+yaml` copies of the same spec) are covered by the downgrade real-spec test
-PINNED = [e.id for e in load_catalog() if e.pinned and not e.variant_of]
+# the 3.1 `+yaml` twin is proven identical to its JSON original in test_downgrade_realspecs
+PINNED = [e.id for e in load_catalog() if e.pinned and not (e.variant_of and e.openapi.startswith("3.1"))]
 
 
 @needs_mirror
