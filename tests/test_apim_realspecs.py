@@ -29,6 +29,7 @@ def test_prepare_output_validates_and_lints_clean(catalog_id: str) -> None:
     errors = [f for f in lint(result.document, catalog=ws.catalog) if f.level == "error"]
     assert errors == []
     assert result.ok and result.fits_inline
+    assert not [f for f in result.findings if "malformed" in f.message]
 
 
 def _operations(document: dict) -> dict[str, str]:

@@ -184,7 +184,6 @@ def test_type_confusion_never_crashes_the_diff(document: dict) -> None:
     _only_user_errors(lambda d: diff.compare(Spec(document=json.loads(json.dumps(d))), Spec(document={**d, "paths": {}})), document)
 
 
-@pytest.mark.xfail(strict=True, reason=_TYPE_CONFUSION_BUG.format("downgrade/schema_conversions.py (unhashable type)"))
 @FUZZ_NO_SHRINK
 @given(document=type_confused_documents())
 def test_type_confusion_never_crashes_the_downgrade(document: dict) -> None:
@@ -193,7 +192,6 @@ def test_type_confusion_never_crashes_the_downgrade(document: dict) -> None:
     _only_user_errors(lambda d: dump(downgrade_document(d).document), document)
 
 
-@pytest.mark.xfail(strict=True, reason=_TYPE_CONFUSION_BUG.format("apim prepare via the downgrade"))
 @FUZZ_NO_SHRINK
 @given(document=type_confused_documents())
 def test_type_confusion_never_crashes_apim(document: dict) -> None:

@@ -60,7 +60,10 @@ def prepare(spec: Spec, *, service_url: str | None = None, api_version_as: str =
     ctx = PrepareContext(converted.document, service_url=service_url, api_version_as=api_version_as, catalog=catalog)
     for step in FIXES:
         ctx.current = step.id
-        step.apply(ctx)
+        try:
+            step.apply(ctx)
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:  # malformed input
+            ctx.note("error", "#", f"skipped on a malformed document ({type(exc).__name__}: {exc})"[:200])
     minified = json.dumps(ctx.document, ensure_ascii=False, separators=(",", ":"))
     findings = ctx.findings + lint(ctx.document, catalog=catalog)
     result = PreparedApi(document=ctx.document, minified=minified, findings=findings,

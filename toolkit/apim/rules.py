@@ -101,8 +101,17 @@ def apim_rule(id: str, level: str, source: str, prevents: str, description: str)
 
 
 def lint(document: dict[str, Any], *, catalog: Catalog | None = None) -> list[Finding]:
-    """Every APIM import finding for a document (3.0 or 3.1), in rule order."""
-    return RULES.run(LintSubject(document, catalog))
+    """Every APIM import finding for a document (3.0 or 3.1), in rule order. A rule that meets a value of the wrong
+    type (a malformed document) reports that it could not check, as an error, instead of crashing."""
+    subject = LintSubject(document, catalog)
+    findings: list[Finding] = []
+    for rule in RULES.rules:
+        try:
+            findings.extend(rule.run(subject))
+        except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+            findings.append(Finding(rule.id, "error", "#", f"could not check a malformed document "
+                                                           f"({type(exc).__name__}: {exc})"[:200]))
+    return findings
 
 
 # --------------------------------------------------------------------------------------------------- the reader
@@ -356,7 +365,7 @@ def _param_clash(s: LintSubject) -> Iterator[tuple[str, str]]:
 def _path_params(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, path, method, _op in s.operations():
         template = set(re.findall(r"\{([^{}]+)\}", path))
-        declared = {p.get("name") for p in s.parameters(path, method) if p.get("in") == "path"}
+        declared = {str(p.get("name")) for p in s.parameters(path, method) if p.get("in") == "path"}
         for name in sorted(template - declared):
             yield where, f"path template parameter {{{name}}} is not declared"
         for name in sorted(str(n) for n in declared - template):

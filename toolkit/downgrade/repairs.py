@@ -45,7 +45,8 @@ def dangling_ref(ctx: Context) -> None:
 def _declared(schema: dict[str, Any], ctx: Context, depth: int = 0) -> set[str]:
     """Property names a schema defines itself or through its allOf members."""
     names = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
-    for member in schema.get("allOf") or []:
+    members = schema.get("allOf")
+    for member in members if isinstance(members, list) else []:
         target = ctx.deref(member)
         if isinstance(target, dict) and depth < 16:
             names |= _declared(target, ctx, depth + 1)

@@ -144,8 +144,8 @@ def ref_siblings(schema: dict[str, Any], where: str, ctx: Context) -> None:
 def type_array(schema: dict[str, Any], where: str, ctx: Context) -> None:
     kind = schema["type"]
     types = kind if isinstance(kind, list) else [kind]
-    if isinstance(kind, str) and kind != "null":
-        return
+    if (isinstance(kind, str) and kind != "null") or not all(isinstance(t, str) for t in types):
+        return  # a 3.0 type, or a malformed one that the validator reports (nothing to convert)
     rest = list(dict.fromkeys(t for t in types if t != "null"))
     if len(rest) == len(types) and len(rest) != 1:
         return  # several non-null types: type-multi
@@ -170,7 +170,9 @@ def type_multi(schema: dict[str, Any], where: str, ctx: Context) -> None:
     types = schema.get("type")
     if not isinstance(types, list):
         return
-    types = [t for t in dict.fromkeys(types) if isinstance(t, str)]
+    types = list(dict.fromkeys(t for t in types if isinstance(t, str)))
+    if not types:
+        return  # nothing but malformed entries: left for the validator to report
     if "number" in types and "integer" in types:
         types.remove("integer")
     nullable = schema.pop("nullable", False) is True
