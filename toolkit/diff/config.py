@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
-from ..errors import AoaiSpecError
+from ..errors import AoaiSpecError, SpecLoadError
+from ..load import Limits, check_limits, parse_text
 from .rules import RULES_BY_ID
 from .rules.base import LEVELS
 
@@ -49,15 +48,20 @@ class RuleConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> "RuleConfig":
+        """Read a YAML or JSON rule file through the spec loader's safe parser (limits, UTF-8, no bombs)."""
         path = Path(path)
+        limits = Limits(max_bytes=1024 * 1024)
         try:
-            text = path.read_text(encoding="utf-8")
+            if path.stat().st_size > limits.max_bytes:
+                raise RuleConfigError(f"{path}: rule config is over {limits.max_bytes:,} bytes")
+            data = path.read_bytes()
         except OSError as exc:
             raise RuleConfigError(f"{path}: cannot read rule config: {exc.strerror or exc}") from None
         try:
-            raw = yaml.safe_load(text)  # YAML is a superset of JSON: one parser for both forms
-        except yaml.YAMLError as exc:
-            raise RuleConfigError(f"{path}: malformed rule config: {str(exc).splitlines()[0]}") from None
+            raw, _ = parse_text(data, str(path), limits, [], fmt="yaml")  # YAML reads JSON too
+            raw = check_limits(raw, str(path), limits)
+        except SpecLoadError as exc:
+            raise RuleConfigError(f"{path}: malformed rule config: {exc.message}") from None
         return cls.from_mapping(raw or {}, str(path))
 
 

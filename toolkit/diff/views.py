@@ -135,7 +135,8 @@ class Viewer:
             view.branches["oneOf"] = [({"$ref": target}, target) for target in view.mapping.values()
                                       if isinstance(target, str)]
             view.implicit_union = True
-        for i, member in enumerate(node.get("allOf") or ()):
+        members = node.get("allOf")
+        for i, member in enumerate(members if isinstance(members, list) else ()):
             if not isinstance(member, (dict, bool)):
                 continue
             member_view = self.view(member, f"{pointer}/allOf/{i}")
