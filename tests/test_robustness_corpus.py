@@ -105,9 +105,6 @@ KNOWN_BUGS: dict[tuple[str, str], str] = {
     ("property-string", "contract"): f"{_ST}: AttributeError: 'str' object has no attribute 'get'",
     ("type-number", "contract"): f"{_ST}: TypeError: argument of type 'int' is not iterable",
     ("ref-number", "contract"): f"{_ST}: AttributeError: 'int' object has no attribute 'strip'",
-    ("anyof-null-31", "mock"): "mock/samples.py:117: TypeError: 'NoneType' object is not iterable (anyOf: null)",
-    ("response-string", "mock"): "mock/surface.py:171: AttributeError: 'str' object has no attribute 'get'",
-    ("content-list", "mock"): "mock/surface.py:154: AttributeError: 'list' object has no attribute 'get'",
 }
 
 

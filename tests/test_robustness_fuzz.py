@@ -201,8 +201,7 @@ def test_type_confusion_never_crashes_apim(document: dict) -> None:
     _only_user_errors(lambda d: prepare(Spec(document=d)), document)
 
 
-@pytest.mark.xfail(strict=True, reason=_TYPE_CONFUSION_BUG.format("mock/surface.py and mock/samples.py"))
-@FUZZ_NO_SHRINK
+@FUZZ
 @given(document=type_confused_documents())
 def test_type_confusion_never_crashes_the_mock(document: dict) -> None:
     """The mock either refuses the spec (a user error) or builds an app for it."""

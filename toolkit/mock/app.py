@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..catalog import Catalog
 from ..model import Spec
+from ..shape import require_shape
 from ..workspace import Workspace
 from . import azure
 from .behaviour import Behaviour, Call, Reply, State
@@ -208,6 +209,7 @@ def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | Non
     dated: dict[str, MountedSpec] = {}
     for item in specs or DEFAULT_SPECS:
         spec = ws.open(item) if isinstance(item, str) else item
+        require_shape(spec.document, spec.name, "the mock")  # refuse a misshapen spec in one line, not mid-request
         mounted = MountedSpec.mount(spec, ws.entry_for(spec), seed)
         if mounted.surface == "v1":
             v1 = mounted
