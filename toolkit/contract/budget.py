@@ -15,11 +15,16 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
 
 import requests
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_LIMIT = 4096
+# Bodies are read in pieces under these caps: an endless stream would otherwise fill memory, and a body trickling a
+# byte at a time beats every per-read timeout. 32 MiB is far above any Azure OpenAI JSON answer.
+MAX_BODY_BYTES = 32 * 1024 * 1024
+_READ_SIZE = 64 * 1024
 
 
 class NotSent(requests.exceptions.RequestException):
@@ -32,6 +37,10 @@ class BudgetExhausted(NotSent):
 
 class WriteRefused(NotSent):
     pass
+
+
+class ResponseCut(requests.exceptions.RequestException):
+    """The target's answer broke a cap (too large, or still arriving at the deadline); reported as an error."""
 
 
 @dataclass
@@ -89,6 +98,9 @@ class WireGate:
     retry_after_max: float = 30.0  # never wait longer than this for one 429
     retries_on_429: int = 2
     record: bool = False
+    scrub: Callable[[str], str] = str  # the run's redactor: recorded bodies are scrubbed whole, then cut
+    max_body_bytes: int = MAX_BODY_BYTES
+    deadline: float | None = None  # seconds for one whole exchange; None: the request's own timeout
     on_exhausted: Callable[[], None] | None = None
     sent: int = 0
     refused: int = 0
@@ -100,6 +112,7 @@ class WireGate:
     cleanup_mode: bool = False
     exchanges: list[Exchange] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
+    faults: list[tuple[str, str, str]] = field(default_factory=list)  # (method, URL path, error) of failed exchanges
     _next_slot: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -148,7 +161,12 @@ class WireGate:
         while True:
             self._admit((request.method or "GET").upper())
             started = time.monotonic()
-            response = original(session, request, **kwargs)
+            try:
+                response = self._receive(original, session, request, kwargs, started)
+            except requests.exceptions.RequestException as exc:
+                with self._lock:  # kept here too: events of a run stopped by the budget may never be delivered
+                    self.faults.append((request.method or "GET", urlsplit(request.url or "").path, str(exc)))
+                raise
             self._note(request, response, time.monotonic() - started)
             if response.status_code != 429 or attempts >= self.retries_on_429:
                 return response
@@ -161,6 +179,37 @@ class WireGate:
                 self.waited += delay
             time.sleep(delay)
 
+    def _receive(self, original: Callable[..., requests.Response], session: requests.Session,
+                 request: requests.PreparedRequest, kwargs: dict[str, Any], started: float) -> requests.Response:
+        """Send, then read the body piece by piece under the size cap and the total deadline. The Response is
+        handed back with its content already read (what Schemathesis does next anyway; `iter_content` still
+        works on it). Event streams are left to the caller: Schemathesis reads them under its own total timeout."""
+        response = original(session, request, **{**kwargs, "stream": True})
+        if "text/event-stream" in response.headers.get("Content-Type", "").lower():
+            if not kwargs.get("stream"):
+                response.content  # noqa: B018  (requests' own behaviour without `stream=True`)
+            return response
+        limit = self.deadline if self.deadline is not None else _total_timeout(kwargs.get("timeout"))
+        body = bytearray()
+        try:
+            for piece in _pieces(response):
+                body += piece
+                if len(body) > self.max_body_bytes:
+                    raise ResponseCut(f"response body cut off at {self.max_body_bytes // (1024 * 1024)} MiB "
+                                      "(the endpoint kept sending)", request=request, response=response)
+                if limit is not None and time.monotonic() - started > limit:
+                    raise ResponseCut(f"response cut off after {limit:g} s (body still arriving, "
+                                      f"{len(body)} bytes so far)", request=request, response=response)
+        except ResponseCut:
+            response.close()
+            with self._lock:
+                self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
+            raise
+        response._content = bytes(body)  # what `Response.content` returns; requests' own non-stream path
+        response._content_consumed = True
+        response.close()  # every byte is read: the connection goes back to the pool
+        return response
+
     def _note(self, request: requests.PreparedRequest, response: requests.Response, elapsed: float) -> None:
         with self._lock:
             self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
@@ -168,16 +217,48 @@ class WireGate:
             return
         body = request.body
         if isinstance(body, bytes):
-            body = body[:BODY_LIMIT].decode("utf-8", "replace")
+            body = body.decode("utf-8", "replace")
+        if isinstance(body, str):  # scrubbed whole, then cut: a cut secret would no longer be recognised
+            body = self.scrub(body)[:BODY_LIMIT]
         try:
-            text = response.content[:BODY_LIMIT].decode("utf-8", "replace")
+            text = self.scrub(response.content.decode("utf-8", "replace"))[:BODY_LIMIT]
         except Exception:  # a stream that cannot be read whole is recorded without its body
             text = None
         exchange = Exchange(request.method or "GET", request.url or "", response.status_code, dict(request.headers),
-                            body[:BODY_LIMIT] if isinstance(body, str) else None, dict(response.headers), text,
-                            round(elapsed, 4))
+                            body if isinstance(body, str) else None, dict(response.headers), text, round(elapsed, 4))
         with self._lock:
             self.exchanges.append(exchange)
+
+
+def _total_timeout(timeout: Any) -> float | None:
+    """requests' timeout (a number, or a (connect, read) pair) as one deadline for the whole exchange."""
+    if isinstance(timeout, (tuple, list)):
+        parts = [t for t in timeout if t is not None]
+        return float(sum(parts)) if parts else None
+    return float(timeout) if timeout is not None else None
+
+
+def _pieces(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives: `read1` returns what one socket read brings (a trickle yields each byte), where
+    `read(n)` would wait for n bytes. Content-Encoding is decoded, as `Response.content` does."""
+    raw = response.raw
+    if raw is None:
+        return
+    reader = getattr(raw, "read1", None)
+    if reader is None or raw.chunked:  # chunked bodies: urllib3 yields each chunk as it arrives
+        yield from response.iter_content(_READ_SIZE)
+        return
+    from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
+
+    try:  # the errors requests' own `iter_content` turns urllib3's into
+        while piece := reader(_READ_SIZE, decode_content=True):
+            yield piece
+    except ProtocolError as exc:
+        raise requests.exceptions.ChunkedEncodingError(exc) from exc
+    except DecodeError as exc:
+        raise requests.exceptions.ContentDecodingError(exc) from exc
+    except ReadTimeoutError as exc:
+        raise requests.exceptions.ConnectionError(exc) from exc
 
 
 _ACTIVE: list[WireGate] = []

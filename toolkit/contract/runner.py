@@ -8,6 +8,7 @@ scenario (when writes are allowed) -> delete what the run created -> a `Contract
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,7 +179,7 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
     redactor = Redactor()
     credential = build_credential(config.auth, redactor, entra_credential=config.entra_credential)
     gate = WireGate(origin(url), config.max_requests, parse_rate(config.rate_limit), config.allow_writes,
-                    retry_after_max=config.retry_after_max, record=config.cassette is not None)
+                    retry_after_max=config.retry_after_max, record=config.cassette is not None, scrub=redactor.scrub)
     schema, examples = _schemathesis_schema(spec, config, url, api_version)
     register(schema, credential)
     state = run_hooks.RunHooks(surface, ws.catalog, gate, redactor, config.deployment, api_version,
@@ -223,15 +224,45 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
     report.writes_refused, report.budget_exhausted = gate.refused_writes, gate.exhausted
     report.throttled_waits, report.waited_seconds, report.statuses = gate.throttled, gate.waited, dict(gate.statuses)
     report.failures = _dedupe(report.failures)
+    if gate.exhausted:
+        _add_lost_faults(report, gate, redactor)
     for op in report.operations:
         if op.status in ("errored", "skipped") and gate.exhausted:
-            op.status, op.skip_reason = "budget", "not reached: the request budget was used up"
+            op.status, op.skip_reason = (("errored", None) if _faulted(op.operation, gate) else
+                                         ("budget", "not reached: the request budget was used up"))
     report.operations.sort(key=lambda o: o.operation)
     if config.cassette is not None:
         from .cassette import write_cassette
 
         write_cassette(config.cassette, gate.exchanges, redactor)
     return report
+
+
+def _template_pattern(operation: str) -> re.Pattern[str]:
+    """`GET /threads/{thread_id}` -> a pattern matching the end of a sent URL path (after the base path)."""
+    path = operation.split(" ", 1)[-1]
+    parts = re.split(r"\{[^}/]*\}", path)
+    return re.compile("(?:^|/)" + "[^/]+".join(re.escape(part.lstrip("/") if i == 0 else part)
+                                                 for i, part in enumerate(parts)) + "$")
+
+
+def _faulted(operation: str, gate: WireGate) -> bool:
+    method = operation.split(" ", 1)[0]
+    pattern = _template_pattern(operation)
+    return any(m == method and pattern.search(path) for m, path, _ in gate.faults)
+
+
+def _add_lost_faults(report: ContractReport, gate: WireGate, redactor: Redactor) -> None:
+    """When the budget stops the engine, the errors of its last cases may never arrive as events; the gate saw
+    them: report each (method, path, error) the events did not already name, so a hang is not 'not reached'."""
+    for method, path, message in dict.fromkeys(gate.faults):
+        if not any(path in error or _mentions(error, method, path) for error in report.errors):
+            report.errors.append(redactor.scrub(f"{method} {path}: {message}"))
+
+
+def _mentions(error: str, method: str, path: str) -> bool:
+    label = error.split(": ", 1)[0]
+    return label.startswith(f"{method} /") and bool(_template_pattern(label).search(path))
 
 
 def _is_not_sent(error: BaseException | None) -> bool:
@@ -267,7 +298,7 @@ def _collect(report: ContractReport, event: Any, redactor: Redactor) -> None:
                 operation=label, phase=str(event.phase.value), title=redactor.scrub(failure.title or node.name),
                 message=redactor.scrub(failure.message or ""), status=status,
                 curl=redactor.scrub(node.failure_info.code_sample or ""),
-                response_excerpt=redactor.scrub((text or "")[:400])))
+                response_excerpt=redactor.scrub(text or "")[:400]))  # scrubbed whole, then cut
     if label.split(" ")[0].isupper() and " " in label:
         existing = next((o for o in report.operations if o.operation == label), None)
         status_name = str(event.status.value)

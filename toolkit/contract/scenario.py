@@ -57,9 +57,11 @@ def run_responses_workflow(schema: Any, state: RunHooks, credential: Credential 
             try:
                 case.validate_response(response, excluded_checks=_excluded_checks(), headers=headers)
             except FailureGroup as group:
-                ok, message = False, "; ".join(f"{e.title}: {e.message}"[:300] for e in group.exceptions)
+                # Scrubbed before the cut: a secret cut in two would no longer be recognised.
+                ok, message = False, "; ".join(state.redactor.scrub(f"{e.title}: {e.message}")[:300]
+                                               for e in group.exceptions)
             except AssertionError as exc:
-                ok, message = False, str(exc)[:300]
+                ok, message = False, state.redactor.scrub(str(exc))[:300]
         steps.append(ScenarioStep(name, op.label, str(expected), response.status_code, ok, state.redactor.scrub(message)))
         return response if ok else None
 
