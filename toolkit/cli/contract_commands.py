@@ -99,7 +99,9 @@ def contract_command(spec_arg: str | None, url: str | None, target: str | None, 
     """
     from ..contract import (DEFAULT_MAX_REQUESTS, DEFAULT_PHASES, MOCK_MAX_REQUESTS, ContractConfig, load_targets,
                             render_matrix, render_report, run_against_mock, run_contract, run_targets)
+    from ..contract.budget import parse_rate
     from ..contract.publish import publish
+    from ..contract.runner import check_phases
 
     if sum(x is not None for x in (url, target, targets_file)) != 1:
         raise click.UsageError("give exactly one of --url, --target mock or --targets FILE")
@@ -124,8 +126,12 @@ def contract_command(spec_arg: str | None, url: str | None, target: str | None, 
             raise SystemExit(EXIT_FINDINGS)
         return
     if target == "mock":
+        # Options and spec first: a bad one is the only line the user sees, not a note followed by an error.
+        check_phases(chosen_phases)
+        parse_rate(rate_limit)
+        spec = ws.open(spec_arg or "v1")
         note("starting the Azure-like mock on 127.0.0.1 (in-process)")
-        report = run_against_mock(spec_arg or "v1", max_requests=max_requests or MOCK_MAX_REQUESTS, ws=ws,
+        report = run_against_mock(spec, max_requests=max_requests or MOCK_MAX_REQUESTS, ws=ws,
                                   cassette=cassette, **common)
     else:
         assert url is not None and spec_arg is not None

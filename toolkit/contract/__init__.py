@@ -9,6 +9,7 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
+from ..model import Spec
 from ..workspace import Workspace
 from .auth import ENTRA_SCOPE, AuthSpec
 from .errors import ContractConfigError, TargetUnreachable
@@ -19,7 +20,7 @@ from .targets import Target, load_targets
 MOCK_MAX_REQUESTS = 1500
 
 
-def run_against_mock(spec_arg: str = "v1", *, max_requests: int | None = MOCK_MAX_REQUESTS, seed: int = 0,
+def run_against_mock(spec_arg: str | Spec = "v1", *, max_requests: int | None = MOCK_MAX_REQUESTS, seed: int = 0,
                      ws: Workspace | None = None, **overrides: Any) -> ContractReport:
     """Start the Azure-like mock in-process on a free 127.0.0.1 port and contract-test it (writes allowed).
 
@@ -28,7 +29,7 @@ def run_against_mock(spec_arg: str = "v1", *, max_requests: int | None = MOCK_MA
     from ..mock import create_app, serve_in_background
 
     ws = ws or Workspace()
-    spec = ws.open(spec_arg)
+    spec = spec_arg if isinstance(spec_arg, Spec) else ws.open(spec_arg)
     key = secrets.token_urlsafe(24)
     app = create_app(ws, specs=[spec], seed=seed, api_keys=[key])
     with serve_in_background(app) as root:

@@ -104,11 +104,15 @@ def _delete_templates(spec: Spec) -> frozenset[str]:
     return frozenset(op.path for op in spec.operations() if op.method == "delete" and op.path.endswith("}"))
 
 
-def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_version: str | None) -> tuple[Any, int]:
-    """The filtered Schemathesis schema and the max-examples it generates with (scaled to the budget)."""
-    unknown = [p for p in config.phases if p not in PHASES]
+def check_phases(phases: tuple[str, ...]) -> None:
+    unknown = [p for p in phases if p not in PHASES]
     if unknown:
         raise ContractConfigError(f"--phases: unknown phase(s) {', '.join(unknown)}; choose from {', '.join(PHASES)}")
+
+
+def _schemathesis_schema(spec: Spec, config: ContractConfig, url: str, api_version: str | None) -> tuple[Any, int]:
+    """The filtered Schemathesis schema and the max-examples it generates with (scaled to the budget)."""
+    check_phases(config.phases)
     parameters: dict[str, Any] = {}
     if config.deployment:
         parameters["path.deployment-id"] = config.deployment
