@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Spec
+from ..shape import require_shape
 from ..workspace import Workspace
 from . import hooks as run_hooks
 from .auth import AuthSpec, build_credential, register
@@ -177,6 +178,7 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
 
     ws = ws or Workspace()
     spec = config.spec if isinstance(config.spec, Spec) else ws.open(config.spec)
+    require_shape(spec.document, spec.name, "a contract run")  # Schemathesis would crash deep inside on a misshapen spec
     surface, api_version = _surface(spec, ws)
     api_version = config.api_version or api_version
     url = base_url(config.url, surface)
