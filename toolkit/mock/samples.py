@@ -114,7 +114,8 @@ class SampleBuilder:
         if isinstance(schema.get("allOf"), list):
             return self._all_of(schema, depth, stack)
         for key in ("oneOf", "anyOf"):
-            options = [o for o in schema.get(key, []) if not _is_null_schema(self.spec.try_deref(o))]
+            listed = schema.get(key) if isinstance(schema.get(key), list) else []  # `anyOf: null` is not a list
+            options = [o for o in listed if not _is_null_schema(self.spec.try_deref(o))]
             if options:
                 choice = options[(self.attempt + depth) % len(options)] if self.attempt else options[0]
                 value = self.build(choice, depth + 1, stack)
@@ -167,7 +168,8 @@ class SampleBuilder:
 
     def _object(self, schema: dict[str, Any], depth: int, stack: tuple[str, ...]) -> dict[str, Any]:
         props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-        required = [r for r in schema.get("required", []) if isinstance(r, str)]
+        listed = schema.get("required")
+        required = [r for r in listed if isinstance(r, str)] if isinstance(listed, list) else []
         out: dict[str, Any] = {}
         if self.attempt >= ATTEMPTS // 2 and depth < 4:  # minimal objects can be ambiguous under oneOf: add the rest
             required = [*required, *(n for n in props if n not in required)]

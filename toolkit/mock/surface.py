@@ -226,9 +226,10 @@ def _property(spec: Spec, schema: Any, name: str) -> Any:
     schema = spec.try_deref(schema)
     if not isinstance(schema, dict):
         return {}
-    if name in (schema.get("properties") or {}):
-        return spec.try_deref(schema["properties"][name])
-    for part in schema.get("allOf", []):
+    properties = schema.get("properties")
+    if isinstance(properties, dict) and name in properties:
+        return spec.try_deref(properties[name])
+    for part in schema.get("allOf") if isinstance(schema.get("allOf"), list) else []:
         found = _property(spec, part, name)
         if found:
             return found
