@@ -217,7 +217,7 @@ def test_strategy_produces_valid_documents_of_both_versions() -> None:
 
     seen: dict[str, int] = {"3.0": 0, "3.1": 0, "cyclic": 0, "invalid": 0}
 
-    @FUZZ
+    @settings(FUZZ, max_examples=min(EXAMPLES, 25))
     @given(document=openapi_documents())
     def sample(document: dict) -> None:
         v31 = document["openapi"].startswith("3.1")
