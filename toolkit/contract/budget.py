@@ -183,11 +183,10 @@ class WireGate:
                  request: requests.PreparedRequest, kwargs: dict[str, Any], started: float) -> requests.Response:
         """Send, then read the body piece by piece under the size cap and the total deadline. The Response is
         handed back with its content already read (what Schemathesis does next anyway; `iter_content` still
-        works on it). Event streams are left to the caller: Schemathesis reads them under its own total timeout."""
+        works on it). An event stream asked for as a stream is left to the caller: Schemathesis reads those under
+        its own total timeout."""
         response = original(session, request, **{**kwargs, "stream": True})
-        if "text/event-stream" in response.headers.get("Content-Type", "").lower():
-            if not kwargs.get("stream"):
-                response.content  # noqa: B018  (requests' own behaviour without `stream=True`)
+        if kwargs.get("stream") and "text/event-stream" in response.headers.get("Content-Type", "").lower():
             return response
         limit = self.deadline if self.deadline is not None else _total_timeout(kwargs.get("timeout"))
         body = bytearray()
@@ -220,10 +219,10 @@ class WireGate:
             body = body.decode("utf-8", "replace")
         if isinstance(body, str):  # scrubbed whole, then cut: a cut secret would no longer be recognised
             body = self.scrub(body)[:BODY_LIMIT]
-        try:
+        text = None
+        # An event stream is still unread here (its reader bounds it); reading it whole could never end.
+        if response._content_consumed:  # type: ignore[attr-defined]
             text = self.scrub(response.content.decode("utf-8", "replace"))[:BODY_LIMIT]
-        except Exception:  # a stream that cannot be read whole is recorded without its body
-            text = None
         exchange = Exchange(request.method or "GET", request.url or "", response.status_code, dict(request.headers),
                             body if isinstance(body, str) else None, dict(response.headers), text, round(elapsed, 4))
         with self._lock:
