@@ -114,7 +114,6 @@ def test_no_entra_token_in_any_output(echo: object, tmp_path: Path) -> None:
     from azure.core.credentials import AccessToken
 
     from toolkit.contract import AuthSpec, ContractConfig, render_report, run_contract
-    from toolkit.contract.cassette import write_cassette  # noqa: F401  (written by the run itself)
 
     issued: list[str] = []
 
@@ -205,7 +204,6 @@ def test_no_secret_in_the_mock_output(tmp_path: Path) -> None:
 
     secret, wrong = CANARIES["api-key"], CANARIES["subscription-key"]
     port = free_port()
-    spec = REPO / "tests" / "fixtures"
     env = {**os.environ, "MOCK_KEY": secret}
     child = subprocess.Popen([sys.executable, "-m", "toolkit", "mock", "--port", str(port), "--api-key-env", "MOCK_KEY",
                               "--spec", "v1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO)
