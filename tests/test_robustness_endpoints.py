@@ -160,6 +160,7 @@ def test_a_trickling_response_is_cut_off(faulty: FaultyServer) -> None:
     seconds, hits = time.monotonic() - started, faulty.hits["trickle"]
     assert hits >= 1
     assert seconds < hits * 1.5 + 3, f"{hits} trickles took {seconds:.1f}s: read to their end, not cut at the 1 s timeout"
+    assert any("/faults/trickle" in error for error in report.errors), report.errors  # reported, not swallowed
 
 
 def test_a_server_cannot_write_to_the_terminal(faulty: FaultyServer, spec_file: Path, tmp_path: Path) -> None:
