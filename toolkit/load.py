@@ -307,7 +307,7 @@ def check_limits(value: Any, name: str, limits: Limits) -> Any:
 # --------------------------------------------------------------------------------------------------- $ref bundling
 
 
-def _ref_sites(node: Any, where: str = "#") -> Iterator[tuple[Any, Any, dict[str, Any], str]]:
+def ref_sites(node: Any, where: str = "#") -> Iterator[tuple[Any, Any, dict[str, Any], str]]:
     """(container, key, ref object, pointer) for every `{"$ref": str}` object under `node`."""
     stack: list[tuple[Any, Any, Any, str]] = [(None, None, node, where)]
     while stack:
@@ -393,7 +393,7 @@ class _Bundler:
                 schemas[name] = content
 
     def _process(self, node: Any, base: str, stack: list[tuple[str, str]]) -> None:
-        for parent, key, ref_obj, where in list(_ref_sites(node)):
+        for parent, key, ref_obj, where in list(ref_sites(node)):
             ref = ref_obj["$ref"]
             if base == self.root_key and ref.startswith("#"):
                 continue

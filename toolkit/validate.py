@@ -15,6 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from . import pointer as jp
+from .load import ref_sites
 from .findings import Finding, RuleSet, count_by_level
 from .model import Spec
 from .schemas import iter_schemas, top_level_schemas
@@ -87,26 +88,10 @@ def _loader_findings(spec: Spec) -> Iterator[Finding]:
 # --------------------------------------------------------------------------------------------------- integrity rules
 
 
-def _all_refs(node: Any, where: str = "#") -> Iterator[tuple[str, str]]:
-    stack = [(node, where)]
-    while stack:
-        value, ptr = stack.pop()
-        if isinstance(value, dict):
-            ref = value.get("$ref")
-            if isinstance(ref, str):
-                yield ptr, ref
-            for key, child in value.items():
-                if isinstance(child, (dict, list)):
-                    stack.append((child, jp.join(ptr, key)))
-        elif isinstance(value, list):
-            for i, child in enumerate(value):
-                if isinstance(child, (dict, list)):
-                    stack.append((child, jp.join(ptr, i)))
-
-
 @INTEGRITY.rule("dangling-ref", "error", "A $ref points at nothing in the document (APIM import fails on it).")
 def _dangling_refs(spec: Spec) -> Iterator[tuple[str, str]]:
-    for where, ref in _all_refs(spec.document):
+    for _parent, _key, node, where in ref_sites(spec.document):
+        ref = node["$ref"]
         if ref.startswith("#") and jp.resolve(spec.document, ref, default=None) is None:
             yield where, f"$ref {ref!r} does not resolve"
 

@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import pointer as jp
 from ..model import Spec
 
 # Keywords people read but clients never act on: edits to them are `doc` level.
@@ -170,7 +171,7 @@ class Viewer:
             view.enum = {canonical(v): v for v in values if v is not None}
         props = node.get("properties")
         if isinstance(props, dict):
-            view.properties = {name: (sub, f"{pointer}/properties/{_esc(name)}") for name, sub in props.items()}
+            view.properties = {name: (sub, f"{pointer}/properties/{jp.escape(name)}") for name, sub in props.items()}
         req = node.get("required")
         if isinstance(req, list):
             view.required = frozenset(r for r in req if isinstance(r, str))
@@ -269,6 +270,3 @@ def _enclosing_component(pointer: str) -> str | None:
         return "/".join(parts[:4])
     return None
 
-
-def _esc(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
