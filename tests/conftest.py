@@ -1,4 +1,9 @@
-"""Shared test setup: the real-spec mirror, an isolated store, and a CLI runner (a real subprocess)."""
+"""Shared test setup: the in-repo archive, an isolated store, no network, and a CLI runner (a real subprocess).
+
+The tests read the real specs from the project's own archive (`specs/archive/`), never from `../shared`, and run
+with the proxy variables pointing at a closed local port: anything that tries to leave the machine fails fast
+instead of hanging or succeeding by accident.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +16,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-MIRROR = (REPO.parent / "shared" / "upstream-specs").resolve()
+ARCHIVE = REPO / "specs" / "archive"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-if MIRROR.is_dir():
-    os.environ.setdefault("AOAI_SPEC_MIRROR", str(MIRROR))
-
-HAS_MIRROR = "AOAI_SPEC_MIRROR" in os.environ and Path(os.environ["AOAI_SPEC_MIRROR"]).is_dir()
-needs_mirror = pytest.mark.skipif(not HAS_MIRROR, reason="needs ../shared/upstream-specs (AOAI_SPEC_MIRROR)")
+os.environ.pop("AOAI_SPEC_MIRROR", None)
+for _proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+    os.environ[_proxy] = "http://127.0.0.1:9"  # the discard port: nothing listens, connections are refused
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,10 +34,9 @@ def isolated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def mirror() -> Path:
-    if not HAS_MIRROR:
-        pytest.skip("needs ../shared/upstream-specs (AOAI_SPEC_MIRROR)")
-    return Path(os.environ["AOAI_SPEC_MIRROR"])
+def archive() -> Path:
+    """The committed archive, laid out like a mirror (FAMILY/VERSION/<file>): usable wherever a mirror is."""
+    return ARCHIVE
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None,

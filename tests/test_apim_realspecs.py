@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import needs_mirror
 from toolkit.catalog import load_catalog
 
 # the 3.1 `+yaml` twin is proven identical to its JSON original in test_downgrade_realspecs
 PINNED = [e.id for e in load_catalog() if e.pinned and not (e.variant_of and e.openapi.startswith("3.1"))]
 
 
-@needs_mirror
 @pytest.mark.slow
 @pytest.mark.realspec
 @pytest.mark.parametrize("catalog_id", PINNED)
@@ -38,7 +36,6 @@ def _operations(document: dict) -> dict[str, str]:
             if m in methods}
 
 
-@needs_mirror
 @pytest.mark.realspec
 def test_prepare_keeps_what_apim_keeps() -> None:
     """APIM's export of 2024-05-01-preview vs our prepare of the upstream file: same paths, operations,

@@ -20,8 +20,8 @@ from toolkit.store import Store
 CATALOG = load_catalog(REPO / "specs" / "catalog.json")
 
 
-def test_catalog_covers_every_manifest_spec_with_its_hash(mirror: Path) -> None:
-    manifest = json.loads((mirror / "MANIFEST.json").read_text())
+def test_catalog_covers_every_manifest_spec_with_its_hash(archive: Path) -> None:
+    manifest = json.loads((REPO / "specs" / "PROVENANCE.json").read_text())["files"]
     by_file = {e.file: e for e in CATALOG if e.file}
     for item in (m for m in manifest if m["kind"] == "spec"):
         entry = by_file[item["file"]]
@@ -70,8 +70,23 @@ def test_history_is_in_release_order_without_format_twins() -> None:
 # ------------------------------------------------------------------------------------------- pulling
 
 
-def test_pull_from_mirror_verifies_and_records_provenance(mirror: Path, tmp_path: Path) -> None:
-    store = Store(tmp_path / "store", mirror=mirror)
+def test_archived_entry_is_served_from_the_archive_after_its_hash_is_checked(archive: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store", archive=archive)
+    entry = CATALOG.get("2024-10-21")
+    pulled = store.pull(entry)
+    assert (pulled.origin, pulled.reused, pulled.path) == ("archive", True, (archive / entry.file).resolve())
+    assert not (tmp_path / "store").exists()  # nothing copied
+
+
+def test_a_damaged_archive_copy_is_an_integrity_error(archive: Path, tmp_path: Path) -> None:
+    entry = CATALOG.get("azure-openai-typespec@2024-10-21")
+    damaged = _tampered_mirror(archive, tmp_path, entry.file)
+    with pytest.raises(IntegrityError, match="damaged checkout"):
+        Store(tmp_path / "store", archive=damaged).pull(entry)
+
+
+def test_pull_from_mirror_verifies_and_records_provenance(archive: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store", mirror=archive)  # no archive: the store's own path
     entry = CATALOG.get("2024-10-21")
     pulled = store.pull(entry)
     assert not pulled.reused and hashlib.sha256(pulled.path.read_bytes()).hexdigest() == entry.sha256
@@ -82,29 +97,31 @@ def test_pull_from_mirror_verifies_and_records_provenance(mirror: Path, tmp_path
     assert store.pull(entry).reused
 
 
-def _tampered_mirror(mirror: Path, tmp_path: Path, rel: str) -> Path:
+def _tampered_mirror(archive: Path, tmp_path: Path, rel: str) -> Path:
     copy = tmp_path / "mirror"
     (copy / rel).parent.mkdir(parents=True)
-    shutil.copy(mirror / rel, copy / rel)
+    shutil.copy(archive / rel, copy / rel)
     with (copy / rel).open("ab") as handle:
         handle.write(b" ")
     return copy
 
 
-def test_tampered_file_is_refused_and_nothing_is_written(mirror: Path, tmp_path: Path) -> None:
+def test_tampered_file_is_refused_and_nothing_is_written(archive: Path, tmp_path: Path) -> None:
     entry = CATALOG.get("azure-openai-typespec@2024-10-21")
-    store = Store(tmp_path / "store", mirror=_tampered_mirror(mirror, tmp_path, entry.file))
+    store = Store(tmp_path / "store", mirror=_tampered_mirror(archive, tmp_path, entry.file))
     with pytest.raises(IntegrityError, match="sha256"):
         store.pull(entry)
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("*.*"))
 
 
-def test_cli_tampered_pull_exits_2_and_keeps_the_good_copy(mirror: Path, tmp_path: Path) -> None:
+def test_cli_tampered_pull_exits_2_and_keeps_the_good_copy(archive: Path, tmp_path: Path) -> None:
     entry = CATALOG.get("azure-openai-typespec@2024-10-21")
     store = tmp_path / "store"
-    assert run_cli("pull", entry.id, "--mirror", str(mirror), "--store", str(store)).returncode == 0
+    served = run_cli("pull", entry.id, "--store", str(store), "--format", "json")
+    assert json.loads(served.stdout)["pulled"][0]["origin"] == "archive" and not store.exists()
+    assert run_cli("pull", entry.id, "--force", "--mirror", str(archive), "--store", str(store)).returncode == 0
     before = (store / entry.family / entry.version / entry.filename).read_bytes()
-    bad = _tampered_mirror(mirror, tmp_path, entry.file)
+    bad = _tampered_mirror(archive, tmp_path, entry.file)
     result = run_cli("pull", entry.id, "--force", "--mirror", str(bad), "--store", str(store))
     assert_one_line_error(result, entry.id, "sha256")
     assert (store / entry.family / entry.version / entry.filename).read_bytes() == before
@@ -112,7 +129,7 @@ def test_cli_tampered_pull_exits_2_and_keeps_the_good_copy(mirror: Path, tmp_pat
 
 def test_cli_missing_mirror_file_exits_2(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = run_cli("pull", "2024-10-21", "--mirror", str(tmp_path / "empty"), "--store", str(tmp_path / "s"))
+    result = run_cli("pull", "2024-10-21", "--force", "--mirror", str(tmp_path / "empty"), "--store", str(tmp_path / "s"))
     assert_one_line_error(result, "missing from the mirror")
 
 
@@ -150,7 +167,7 @@ class _FileServer:
         self.server.shutdown()
 
 
-def _local_catalog(tmp_path: Path, mirror: Path, base_url: str) -> Path:
+def _local_catalog(tmp_path: Path, archive: Path, base_url: str) -> Path:
     """The project catalog with one entry's URLs pointed at a local server."""
     raw = json.loads((REPO / "specs" / "catalog.json").read_text())
     entry = next(e for e in raw["entries"] if e["id"] == "azure-openai-typespec@2024-08-01-preview")
@@ -162,15 +179,15 @@ def _local_catalog(tmp_path: Path, mirror: Path, base_url: str) -> Path:
 
 
 @pytest.fixture
-def file_server(mirror: Path) -> Iterator[_FileServer]:
-    server = _FileServer(mirror, fail_first=1)
+def file_server(archive: Path) -> Iterator[_FileServer]:
+    server = _FileServer(archive, fail_first=1)
     yield server
     server.close()
 
 
-def test_pull_over_http_retries_and_verifies(mirror: Path, tmp_path: Path, file_server: _FileServer) -> None:
-    catalog = _local_catalog(tmp_path, mirror, file_server.url)
-    result = run_cli("pull", "azure-openai-typespec@2024-08-01-preview", "--catalog", str(catalog),
+def test_pull_over_http_retries_and_verifies(archive: Path, tmp_path: Path, file_server: _FileServer) -> None:
+    catalog = _local_catalog(tmp_path, archive, file_server.url)
+    result = run_cli("pull", "azure-openai-typespec@2024-08-01-preview", "--force", "--catalog", str(catalog),
                      "--store", str(tmp_path / "s"), "--format", "json", env={"AOAI_SPEC_MIRROR": ""})
     assert result.returncode == 0, result.stderr
     pulled = json.loads(result.stdout)["pulled"][0]
@@ -188,7 +205,7 @@ def test_network_error_exits_2_and_leaves_store_as_it_was(tmp_path: Path) -> Non
     entry["source"]["url"] = f"http://127.0.0.1:{port}/spec.yaml"
     raw["entries"] = [entry]
     (tmp_path / "catalog.json").write_text(json.dumps(raw))
-    result = run_cli("pull", entry["id"], "--catalog", str(tmp_path / "catalog.json"), "--store",
+    result = run_cli("pull", entry["id"], "--force", "--catalog", str(tmp_path / "catalog.json"), "--store",
                      str(tmp_path / "s"), env={"AOAI_SPEC_MIRROR": ""})
     assert_one_line_error(result, "could not download")
     assert not (tmp_path / "s").exists()
@@ -208,8 +225,8 @@ def test_cli_pull_needs_ids_or_all() -> None:
     assert result.returncode == 2 and "--all" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_store_write_failure_is_a_store_error(mirror: Path, tmp_path: Path) -> None:
+def test_store_write_failure_is_a_store_error(archive: Path, tmp_path: Path) -> None:
     blocked = tmp_path / "store"
     blocked.write_text("a file where the store folder should be")
     with pytest.raises(StoreError, match="cannot write"):
-        Store(blocked, mirror=mirror).pull(CATALOG.get("2024-10-21"))
+        Store(blocked, mirror=archive).pull(CATALOG.get("2024-10-21"))

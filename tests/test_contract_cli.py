@@ -12,10 +12,10 @@ from typing import Iterator
 
 import pytest
 
-from conftest import FIXTURES, needs_mirror
+from conftest import FIXTURES
 from fixtures.contract.wrappers import Broken
 
-pytestmark = [needs_mirror, pytest.mark.slow]
+pytestmark = [pytest.mark.slow]
 
 KEY = "canary-8c1f7e0d-secret-key"
 ENV = {"AOAI_TEST_KEY": KEY}

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import needs_mirror
 
-pytestmark = needs_mirror
 
 
 class FakeCredential:

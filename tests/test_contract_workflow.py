@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import needs_mirror
 from fixtures.contract.wrappers import Broken
 
-pytestmark = needs_mirror
 
 KEY = "workflow-key"
 RESPONSES = ("/responses", "/responses/{response_id}", "/responses/{response_id}/input_items")

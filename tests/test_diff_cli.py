@@ -93,7 +93,7 @@ def test_rules_lists_every_rule() -> None:
 
 
 @pytest.mark.realspec
-def test_changelog_json_sections(mirror) -> None:
+def test_changelog_json_sections() -> None:
     result = run_cli("changelog", "--family", "azure-openai-typespec", "--from", "azure-openai-typespec@2024-08-01-preview",
                      "--to", "azure-openai-typespec@2024-10-01-preview", "--format", "json")
     assert result.returncode == 0, result.stderr
@@ -106,7 +106,7 @@ def test_changelog_json_sections(mirror) -> None:
 
 
 @pytest.mark.realspec
-def test_changelog_markdown_to_file_and_bad_family(mirror, tmp_path: Path) -> None:
+def test_changelog_markdown_to_file_and_bad_family(tmp_path: Path) -> None:
     out = tmp_path / "CHANGELOG.md"
     result = run_cli("changelog", "--family", "azure-openai-typespec", "--from", "azure-openai-typespec@2024-10-21",
                      "-o", str(out))
@@ -116,7 +116,7 @@ def test_changelog_markdown_to_file_and_bad_family(mirror, tmp_path: Path) -> No
 
 
 @pytest.mark.realspec
-def test_history_of_an_operation(mirror) -> None:
+def test_history_of_an_operation() -> None:
     result = run_cli("history", "POST /chat/completions", "--family", "azure-openai-inference", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -125,7 +125,7 @@ def test_history_of_an_operation(mirror) -> None:
 
 
 @pytest.mark.realspec
-def test_compat_and_mapped_diff(mirror) -> None:
+def test_compat_and_mapped_diff() -> None:
     result = run_cli("compat", "openai@2026-08-21_f85dbe223d", "v1", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)

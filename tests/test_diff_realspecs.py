@@ -15,7 +15,7 @@ PINNED = [e.id for e in load_catalog() if e.pinned]
 
 
 @pytest.fixture(scope="module")
-def ws(mirror) -> Workspace:
+def ws() -> Workspace:
     return Workspace()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import needs_mirror
 from toolkit.downgrade import downgrade_document
 from toolkit.downgrade.registry import Context
 from toolkit.downgrade.repairs import _UNDECIDED, _verdict, value_checker
@@ -42,7 +41,6 @@ def test_undecided_cases_go_to_the_validator() -> None:
     assert _verdict({"type": "string", "pattern": "^a"}, 3, ctx) is not _UNDECIDED  # pattern is irrelevant to 3
 
 
-@needs_mirror
 @pytest.mark.realspec
 def test_fast_verdict_agrees_on_a_real_spec() -> None:
     from toolkit import Workspace

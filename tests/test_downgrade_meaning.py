@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import needs_mirror
 
 SPECS = ["openai@2026-08-21_f85dbe223d", "openai@2026-05-13_5162af98d3",
          "azure-openai-inference-vendored@2025-03-01-preview_ai-gateway"]
@@ -46,7 +45,6 @@ def _tainted(losses: list[Any]) -> set[str]:
     return names
 
 
-@needs_mirror
 @pytest.mark.slow
 @pytest.mark.realspec
 @pytest.mark.parametrize("catalog_id", SPECS)

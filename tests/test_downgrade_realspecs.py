@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import needs_mirror
 from toolkit.catalog import load_catalog
 
 SPECS_31 = [e.id for e in load_catalog() if e.pinned and e.openapi.startswith("3.1") and not e.variant_of]
@@ -16,7 +15,6 @@ def test_catalog_has_31_specs() -> None:
     assert len(SPECS_31) >= 3
 
 
-@needs_mirror
 @pytest.mark.slow
 @pytest.mark.realspec
 @pytest.mark.parametrize("catalog_id", SPECS_31)
@@ -44,7 +42,6 @@ def test_downgrade_output_is_valid_openapi_303(catalog_id: str) -> None:
 APIM_POLICY_ONLY = {"summary-too-long", "recursive-schema", "server-variables", "data-type-mismatch"}
 
 
-@needs_mirror
 @pytest.mark.realspec
 @pytest.mark.parametrize(("twin", "original"), TWINS)
 def test_format_twins_downgrade_identically(twin: str, original: str) -> None:
@@ -57,7 +54,6 @@ def test_format_twins_downgrade_identically(twin: str, original: str) -> None:
     assert downgrade(ws.open(twin)).document == downgrade(ws.open(original)).document
 
 
-@needs_mirror
 @pytest.mark.realspec
 def test_cli_downgrade_real_spec_loss_report(tmp_path, cli) -> None:
     """The Azure 3.1 spec (3.1 in name only) loses nothing but its repaired defects."""

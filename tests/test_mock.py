@@ -7,9 +7,7 @@ import json
 import httpx
 import pytest
 
-from conftest import needs_mirror
 
-pytestmark = needs_mirror
 
 KEY = "mock-test-key"
 ACCESS_DENIED = ("Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key "

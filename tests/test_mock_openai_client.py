@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import needs_mirror
 
-pytestmark = needs_mirror
 
 KEY = "client-test-key"
 

@@ -57,9 +57,18 @@ def tiny_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def tiny_site(tiny_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("tiny-site") / "site"
     result = run_cli("report", "--out", str(out), "--no-contract", "--format", "json", "--jobs", "2", env=tiny_env)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Traceback" not in result.stderr
+    assert_partial_site(result, BROKEN)
     return out, json.loads(result.stdout)
+
+
+def assert_partial_site(result, *subjects: str) -> None:
+    """Exit 1 (the site was written, but a stage had an input problem), one stderr line per problem naming its
+    subject, and a last line that says the site is partial; never a traceback."""
+    assert result.returncode == 1, (result.returncode, result.stderr[-3000:])
+    lines = result.stderr.strip().splitlines()
+    assert "Traceback" not in result.stderr and lines[-1].startswith("aoai-spec: partial site:"), lines
+    problems = [line for line in lines[:-1] if line.startswith("aoai-spec: input problem:")]
+    assert len(problems) == len(lines) - 1 and all(any(s in line for line in problems) for s in subjects), lines
 
 
 def _json(site: Path, page: str) -> dict:
@@ -209,7 +218,7 @@ def test_a_second_build_reuses_the_store_cache_and_writes_the_same_data(tiny_env
     site, first = tiny_site
     again = tmp_path / "again"
     result = run_cli("report", "--out", str(again), "--no-contract", "--format", "json", "--jobs", "1", env=tiny_env)
-    assert result.returncode == 0, result.stderr
+    assert_partial_site(result, BROKEN)
     second = json.loads(result.stdout)
     assert second["cached_jobs"] >= 2  # the two versions that load (and their pair) came from the cache
     assert _json(again, "index")["data"]["versions"] == _json(site, "index")["data"]["versions"]
@@ -220,7 +229,7 @@ def test_rebuilding_into_the_same_folder_replaces_the_site(tiny_env, tmp_path):
     out = tmp_path / "site"
     for _ in range(2):
         result = run_cli("report", "--out", str(out), "--no-contract", "--family", "tiny", env=tiny_env)
-        assert result.returncode == 0, result.stderr
+        assert_partial_site(result, BROKEN)
     assert "Where to look first" in result.stdout and (out / "index.html").is_file()
     assert not list(tmp_path.glob(".*building*"))
 

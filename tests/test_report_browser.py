@@ -44,7 +44,7 @@ def chromium() -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(mirror: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("browser") / "site"
     args = ["report", "--out", str(out), "--format", "json", "--max-requests", "40"]
     for family in FAMILIES:

@@ -19,7 +19,7 @@ def _build(out: Path, store: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def test_v1_site_on_real_specs_and_a_cached_rebuild(mirror: Path, tmp_path: Path):
+def test_v1_site_on_real_specs_and_a_cached_rebuild(tmp_path: Path):
     store = tmp_path / "store"
     first = _build(tmp_path / "one", store)
     summary = first["summary"]

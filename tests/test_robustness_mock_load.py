@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import REPO, free_port, needs_mirror
+from conftest import REPO, free_port
 
 CLIENTS = 200
 ROUND_SECONDS = 6.0
@@ -124,7 +124,6 @@ def _round(root: str, seconds: float) -> Tally:
     return tally
 
 
-@needs_mirror
 @pytest.mark.slow
 def test_mock_under_200_concurrent_clients() -> None:
     import httpx

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import needs_mirror
 from hostile import CORPUS, Context, Outcome, write_corpus
 from toolkit.errors import AoaiSpecError, SpecLoadError
 from toolkit.model import Spec
@@ -61,7 +60,6 @@ def test_require_shape_is_a_one_line_user_error(corpus: dict[str, Path]) -> None
     assert "content is a list" in str(caught.value) and "#/paths/~1items~1{id}/get/responses/200/content" in str(caught.value)
 
 
-@needs_mirror
 @pytest.mark.slow
 def test_no_real_spec_is_flagged() -> None:
     from toolkit.workspace import Workspace

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, needs_mirror, run_cli
+from conftest import REPO, run_cli
 from toolkit.catalog import load_catalog
 from toolkit.model import Spec
 from toolkit.validate import INTEGRITY, validate
@@ -80,7 +80,6 @@ def test_cli_json_shape_and_exit_codes(tmp_path: Path) -> None:
 PINNED = [e.id for e in load_catalog(REPO / "specs" / "catalog.json") if e.pinned]
 
 
-@needs_mirror
 @pytest.mark.realspec
 @pytest.mark.parametrize("ident", PINNED)
 def test_every_real_spec_loads_and_validates_without_a_crash(ident: str) -> None:
@@ -89,7 +88,6 @@ def test_every_real_spec_loads_and_validates_without_a_crash(ident: str) -> None
     assert all(f.pointer.startswith(("#", "line ")) for f in report.findings)
 
 
-@needs_mirror
 def test_known_upstream_defect_is_found() -> None:
     report = validate(Workspace().open("azure-openai-inference-vendored@2025-03-01-preview_ai-gateway"))
     missing = [f for f in report.findings if f.id == "required-property-missing"]
@@ -97,7 +95,6 @@ def test_known_upstream_defect_is_found() -> None:
     assert sum(f.id == "discriminator-not-required" for f in report.findings) == 5
 
 
-@needs_mirror
 def test_cli_validate_pulls_a_catalog_id_on_demand() -> None:
     result = run_cli("validate", "typespec@nope")
     assert result.returncode == 2 and "unknown catalog id" in result.stderr

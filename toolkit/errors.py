@@ -32,6 +32,11 @@ class LimitExceeded(SpecLoadError):
 class OutputError(AoaiSpecError):
     """An output file or folder cannot be written (a missing parent that is a file, no permission, a full disk)."""
 
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: cannot write: {reason}")
+
 
 class CatalogError(AoaiSpecError):
     """An unknown catalog id, or a catalog file that is not well formed."""
@@ -47,3 +52,19 @@ class IntegrityError(StoreError):
 
 class FetchError(StoreError):
     """A network or mirror read failed."""
+
+
+class RuleConfigError(AoaiSpecError):
+    """A diff rule configuration file that cannot be used (unreadable, malformed, unknown rule or level)."""
+
+
+class SiteError(AoaiSpecError):
+    """The report's output folder cannot be used, or the selection names nothing buildable."""
+
+
+class ContractConfigError(AoaiSpecError):
+    """Bad contract options: a missing environment variable, an unusable URL, a malformed targets file."""
+
+
+class TargetUnreachable(AoaiSpecError):
+    """Not one request got an answer (wrong URL, endpoint down, TLS or network problem): nothing was tested."""

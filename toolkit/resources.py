@@ -21,6 +21,12 @@ def catalog_path() -> Path:
     return repo if repo.is_file() else _BUNDLED / "catalog.json"
 
 
+def archive_dir() -> Path:
+    """`specs/archive/`: every pinned version as published, byte for byte (FAMILY/VERSION/<file>)."""
+    repo = _REPO / "specs" / "archive"
+    return repo if repo.is_dir() else _BUNDLED / "archive"
+
+
 def default_store() -> Path:
     """`AOAI_SPEC_STORE`, else `specs/store/` in a checkout, else the user's cache folder."""
     if os.environ.get("AOAI_SPEC_STORE"):

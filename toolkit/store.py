@@ -1,5 +1,8 @@
 """Pull pinned spec files from a local mirror or their URL, verify sha256, and store them atomically.
 
+A version held in the project's archive (`specs/archive/`, committed byte for byte) is served from there after its
+sha256 is checked: no copy, no network. The store is for versions that are not archived yet, and for `--mirror`.
+
 Store layout: `STORE/FAMILY/VERSION/<file>` plus `<file>.provenance.json`, with the spec's example
 attachments under `STORE/FAMILY/VERSION/examples/`. A pull verifies every byte before it writes anything, writes
 each file through a temporary file and `os.replace`, and writes the provenance record last, so an interrupted
@@ -10,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,7 +23,8 @@ if TYPE_CHECKING:  # imported where used: httpx costs ~0.1 s at start-up and mos
     import httpx
 
 from .catalog import Attachment, CatalogEntry
-from .errors import FetchError, IntegrityError, StoreError
+from .errors import FetchError, IntegrityError, OutputError, StoreError
+from .load import write_atomic
 
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 Progress = Callable[[str, int, int | None], None]  # (label, bytes so far, total or None)
@@ -40,6 +42,18 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _verified_digest(path: Path) -> str:
+    """sha256 of a file, remembered per (path, size, mtime) so that one process hashes each archived file once."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = sha256_of(path.read_bytes())
+    return _DIGESTS[key]
+
+
 class Store:
     """A folder of verified spec files, filled from a mirror directory or over HTTP."""
 
@@ -48,6 +62,7 @@ class Store:
         root: Path,
         *,
         mirror: Path | None = None,
+        archive: Path | None = None,
         client: httpx.Client | None = None,
         trust_unpinned: bool = False,
         retries: int = 3,
@@ -55,6 +70,7 @@ class Store:
     ) -> None:
         self.root = Path(root)
         self.mirror = Path(mirror) if mirror else None
+        self.archive = Path(archive) if archive else None
         self._client = client
         self.trust_unpinned = trust_unpinned
         self.retries = retries
@@ -69,6 +85,25 @@ class Store:
 
     def provenance_path(self, entry: CatalogEntry) -> Path:
         return self.location(entry).with_name(entry.filename + ".provenance.json")
+
+    def archived(self, entry: CatalogEntry) -> Path | None:
+        """The archive's copy of a pinned entry when it holds one whose sha256 is the pinned one; else None.
+
+        A copy that exists but does not match is an error, not a fallback: the archive is committed, so a
+        mismatch means a damaged checkout (or a line-ending conversion) that the user must hear about."""
+        if self.archive is None or not entry.pinned or not entry.file or not entry.sha256:
+            return None
+        root = self.archive.resolve()
+        path = (root / entry.file).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            return None
+        actual = _verified_digest(path)
+        if actual != entry.sha256:
+            raise IntegrityError(
+                f"{entry.id}: the archive's {path} has sha256 {actual[:16]}..., the catalog pins {entry.sha256[:16]}... "
+                "(a damaged checkout? git may have converted its line endings)"
+            )
+        return path
 
     def is_current(self, entry: CatalogEntry) -> bool:
         """True when the stored file and its provenance record match what the catalog pins."""
@@ -92,6 +127,9 @@ class Store:
                 f"{entry.id} is unpinned (no file or sha256 is held for it); pass --trust-unpinned to fetch "
                 f"{entry.source.url} unverified"
             )
+        archived = None if force else self.archived(entry)
+        if archived is not None:
+            return PulledSpec(entry, archived, "archive", reused=True)
         if not force and self.is_current(entry):
             return PulledSpec(entry, self.location(entry), "store", reused=True)
         self._remove_partial_writes(self.folder(entry))
@@ -190,18 +228,7 @@ class Store:
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
-        """Write through a temporary file in the same folder, then rename: readers never see half a file."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot write to the store: {exc.strerror or exc}") from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
-            raise StoreError(f"{path}: cannot write to the store: {exc.strerror or exc}") from None
+            write_atomic(path, data, durable=True)
+        except OutputError as exc:
+            raise StoreError(f"{exc.path}: cannot write to the store: {exc.reason}") from None

@@ -13,7 +13,7 @@ from .catalog import Catalog, CatalogEntry, load_catalog
 from .errors import SpecLoadError
 from .load import Limits
 from .model import Spec
-from .resources import default_mirror, default_store
+from .resources import archive_dir, default_mirror, default_store
 from .store import Progress, PulledSpec, Store
 
 
@@ -22,13 +22,14 @@ class Workspace:
     catalog: Catalog = field(default_factory=load_catalog)
     store_dir: Path = field(default_factory=default_store)
     mirror: Path | None = field(default_factory=default_mirror)
+    archive: Path | None = field(default_factory=archive_dir)
     allow_remote_refs: bool = False
     trust_unpinned: bool = False
     limits: Limits = field(default_factory=Limits)
 
     @property
     def store(self) -> Store:
-        return Store(self.store_dir, mirror=self.mirror, trust_unpinned=self.trust_unpinned)
+        return Store(self.store_dir, mirror=self.mirror, archive=self.archive, trust_unpinned=self.trust_unpinned)
 
     def pull(self, entry: CatalogEntry, *, force: bool = False, progress: Progress | None = None) -> PulledSpec:
         return self.store.pull(entry, force=force, progress=progress)

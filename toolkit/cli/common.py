@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
 import sys
@@ -12,7 +11,7 @@ from typing import Any, Callable, Iterable, TypeVar
 import click
 
 from ..catalog import load_catalog
-from ..errors import OutputError
+from ..load import write_atomic
 from ..resources import default_mirror, default_store
 from ..workspace import Workspace
 
@@ -75,15 +74,7 @@ def emit(text: str, output: Path | None = None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    tmp = output.with_name(f".{output.name}.part")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    write_atomic(output, text)
 
 
 def note(message: str) -> None:

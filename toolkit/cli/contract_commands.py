@@ -171,7 +171,7 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
     import os
     import socket
 
-    from ..contract.errors import ContractConfigError
+    from ..errors import ContractConfigError
     from ..mock import create_app
     from ..mock.server import serve_forever
 

@@ -10,7 +10,7 @@ import click
 
 from ..render import render
 from ..workspace import Workspace
-from .common import emit, format_option, note, progress, workspace_options
+from .common import EXIT_FINDINGS, emit, format_option, note, progress, workspace_options
 
 
 @click.command("report")
@@ -32,12 +32,18 @@ def report_command(out: Path, families: tuple[str, ...], targets: Path | None, n
                    jobs: int | None, no_cache: bool, fmt: str, ws: Workspace) -> None:
     """Build the static report site: every version, changelogs, v1 features, compat, APIM readiness, contract tests.
 
-    Pulls each pinned version (from AOAI_SPEC_MIRROR/--mirror, else its pinned URL), validates it, diffs each
-    consecutive pair of every family, compares OpenAI's latest spec with Azure's v1, prepares every version for
-    API Management and contract-tests the built-in mock (or --targets). Every page is written as HTML with a
-    Markdown and a JSON twin; pages open from disk with no network. Results are cached in the store, so a
-    rebuild of an unchanged catalog is fast. A stage that fails shows its error on its page: the build still
-    exits 0; bad input (unknown family, unusable --out) exits 2.
+    Reads each pinned version from the project's archive (specs/archive, no network; a version that is not
+    archived yet is pulled from --mirror or its pinned URL), validates it, diffs each consecutive pair of every
+    family, compares OpenAI's latest spec with Azure's v1, prepares every version for API Management and
+    contract-tests the built-in mock (or --targets). Every page is written as HTML with a Markdown and a JSON
+    twin; pages open from disk with no network. Results are cached in the store, so a rebuild of an unchanged
+    catalog is fast.
+
+    \b
+    Exit codes:
+      0  every pinned version was built and every stage ran
+      1  the site was written, but a version was not built or a stage failed (one stderr line each)
+      2  bad usage or input (unknown family, unusable --out)
 
     \b
     Examples:
@@ -54,9 +60,14 @@ def report_command(out: Path, families: tuple[str, ...], targets: Path | None, n
         emit(json.dumps(site.to_dict(), indent=2) + "\n")
     else:
         emit(render("report/summary.txt.j2", site=site, s=site.summary, index=site.out / "index.html"))
-    if site.summary["stage_errors"]["internal"]:
-        note(f"aoai-spec: {site.summary['stage_errors']['internal']} stage(s) failed with an internal error; "
-             "see the 'Build problems' section of index.html")
+    problems = site.summary["stage_errors"]["items"]
+    for problem in problems:
+        note(f"aoai-spec: {problem['kind']} problem: {problem['stage']} {problem['subject']}: " + " ".join(problem["message"].split()))
+    unbuilt = site.summary["pinned"] - site.summary["built"]
+    if unbuilt or problems or not site.summary["built"]:
+        note(f"aoai-spec: partial site: {site.summary['built']} of {site.summary['pinned']} pinned versions built, "
+             f"{len(problems)} stage problem(s); see the 'Build problems' section of {site.out / 'index.html'}")
+        raise SystemExit(EXIT_FINDINGS)
 
 
 COMMANDS = (report_command,)

@@ -12,7 +12,7 @@ from typing import Any
 from ..model import Spec
 from ..workspace import Workspace
 from .auth import ENTRA_SCOPE, AuthSpec
-from .errors import ContractConfigError, TargetUnreachable
+from ..errors import ContractConfigError, TargetUnreachable
 from .report import REPORT_FORMATS, ContractFailure, ContractReport, render_matrix, render_report
 from .runner import DEFAULT_MAX_REQUESTS, DEFAULT_PHASES, PHASES, ContractConfig, run_contract
 from .targets import Target, load_targets

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .errors import ContractConfigError
+from ..errors import ContractConfigError
 from .redact import Redactor
 
 ENTRA_SCOPE = "https://cognitiveservices.azure.com/.default"

@@ -68,7 +68,7 @@ def parse_rate(text: str | None) -> float | None:
     except ValueError:
         value = -1
     if per is None or value <= 0:
-        from .errors import ContractConfigError
+        from ..errors import ContractConfigError
 
         raise ContractConfigError(f"--rate-limit {text!r}: expected N/s, N/m, N/h or a number of requests per second")
     return value / per

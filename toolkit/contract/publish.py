@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..load import write_atomic
 from .redact import Redactor
 
 
@@ -11,8 +12,5 @@ def publish(text: str, path: Path | None, redactor: Redactor) -> str:
     """Scrub `text`; write it to `path` when given (atomically); return the scrubbed text."""
     clean = redactor.scrub(text)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.part")
-        tmp.write_text(clean, encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, clean)  # OutputError (exit 2, one line) when the path cannot be written
     return clean

@@ -22,7 +22,7 @@ from .auth import AuthSpec, build_credential, register
 from .budget import SAFE_METHODS, NotSent, WireGate, installed, parse_rate
 from .classify import classify
 from .cleanup import delete_created
-from .errors import ContractConfigError, TargetUnreachable
+from ..errors import ContractConfigError, TargetUnreachable
 from .prepare import for_schemathesis
 from .redact import Redactor
 from .report import ContractFailure, ContractReport, OperationResult

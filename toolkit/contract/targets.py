@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..errors import SpecLoadError
 from ..load import Limits, parse_text
 from .auth import AuthSpec
-from .errors import ContractConfigError
+from ..errors import ContractConfigError
 
 AUTH_MODES = ("api-key", "bearer", "subscription-key", "entra", "none")
 

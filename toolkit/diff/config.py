@@ -11,16 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import AoaiSpecError, SpecLoadError
+from ..errors import RuleConfigError, SpecLoadError
 from ..load import Limits, check_limits, parse_text
 from .rules import RULES_BY_ID
 from .rules.base import LEVELS
 
 OFF = "off"
-
-
-class RuleConfigError(AoaiSpecError):
-    """A rule configuration file that cannot be used (unreadable, malformed, unknown rule or level)."""
 
 
 @dataclass(frozen=True)

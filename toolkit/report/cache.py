@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from ..errors import OutputError
+from ..load import write_atomic
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -76,10 +77,6 @@ class ResultCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except OSError:
+            write_atomic(path, data)
+        except OutputError:
             pass  # a cache that cannot be written only costs time on the next build

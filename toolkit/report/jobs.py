@@ -26,6 +26,7 @@ class WorkspaceConfig:
     catalog_path: str | None
     store_dir: str
     mirror: str | None
+    archive: str | None
     allow_remote_refs: bool
     trust_unpinned: bool
     cache_dir: str | None
@@ -36,6 +37,7 @@ class WorkspaceConfig:
             catalog_path=str(ws.catalog.path) if ws.catalog.path else None,
             store_dir=str(ws.store_dir),
             mirror=str(ws.mirror) if ws.mirror else None,
+            archive=str(ws.archive) if ws.archive else None,
             allow_remote_refs=ws.allow_remote_refs,
             trust_unpinned=ws.trust_unpinned,
             cache_dir=str(Path(ws.store_dir) / ".report-cache") if cache else None,
@@ -52,6 +54,7 @@ def workspace(config: WorkspaceConfig) -> Workspace:
             catalog=load_catalog(config.catalog_path),
             store_dir=Path(config.store_dir),
             mirror=Path(config.mirror) if config.mirror else None,
+            archive=Path(config.archive) if config.archive else None,
             allow_remote_refs=config.allow_remote_refs,
             trust_unpinned=config.trust_unpinned,
         )

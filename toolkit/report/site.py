@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..catalog import Catalog, CatalogEntry
-from ..errors import AoaiSpecError, CatalogError
+from ..errors import CatalogError, SiteError
 from ..workspace import Workspace
 from . import apim, changelog, compat, contract, features, index, versions
 from .jobs import WorkspaceConfig, compat_job, contract_job, pair_job, version_job
@@ -32,10 +32,6 @@ Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 
 OPENAI_FAMILY = "openai"
 CONTRACT_COST = 8e6  # in spec bytes: a full mock run costs about as much as validating the largest spec twice
-
-
-class SiteError(AoaiSpecError):
-    """The output folder cannot be used, or the selection names nothing buildable."""
 
 
 @dataclass
