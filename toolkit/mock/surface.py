@@ -10,6 +10,8 @@ import copy
 import json
 import re
 import warnings
+
+import orjson
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +21,11 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from ..catalog import CatalogEntry
 from ..model import Operation, Spec
-from ..schemas import iter_schemas
 from .azure import DATED_PREFIX, V1_PREFIX, surface_of
-from .samples import Sample, SchemaValidator, choose_body
+from .dialect import relax_nullable
+from .request_checks import OperationCheck
+from .samples import Sample, choose_body
+from .validation import SchemaValidator
 
 MOCK_HOST = "http://mock"
 
@@ -69,6 +73,22 @@ class OpenApiRequest:
 
 
 @dataclass
+class Incoming:
+    """A request as the mock parsed it, before validation."""
+
+    method: str
+    path: str  # under the surface prefix
+    params: dict[str, str]  # path parameters
+    query: dict[str, list[str]]
+    headers: Any  # case-insensitive mapping
+    content_type: str  # lower case
+    raw: bytes
+    body: Any  # parsed JSON, or None
+    form: dict[str, Any]  # multipart fields
+    plain_json: bool = True  # False when the body holds what only the standard library reads (huge integers)
+
+
+@dataclass
 class MountedSpec:
     spec: Spec
     surface: str  # "v1" | "dated"
@@ -76,7 +96,9 @@ class MountedSpec:
     api_version: str | None
     seed: int
     routes: list[Route] = field(default_factory=list)
-    validator: SchemaValidator = field(init=False)
+    validator: SchemaValidator = field(init=False)  # response bodies
+    request_validator: SchemaValidator = field(init=False)  # request bodies and parameters (read-only refused)
+    checks: dict[str, OperationCheck] = field(default_factory=dict, init=False)  # by operation key
     document: dict[str, Any] = field(init=False)  # the spec as validated: nullable read the way Schemathesis reads it
     _openapi: OpenAPI | None = field(default=None, init=False)
     _samples: dict[tuple[str, str, str], Sample] = field(default_factory=dict, init=False)
@@ -86,9 +108,11 @@ class MountedSpec:
         if not self.spec.is_31:
             relax_nullable(self.document)
         self.validator = SchemaValidator(self.spec, self.document)
+        self.request_validator = SchemaValidator(self.spec, self.document, writing=True)
         by_path: dict[str, dict[str, Operation]] = {}
         for op in self.spec.operations():
             by_path.setdefault(op.path, {})[op.method] = op
+            self.checks[op.key] = OperationCheck.compile(self.spec, op, self.request_validator)
         # Literal segments beat parameters: `/responses/{id}` must not swallow `/responses/x/input_items`.
         for template in sorted(by_path, key=lambda t: (-t.count("/"), t.count("{"), t)):
             pattern, names = _compile(template)
@@ -104,9 +128,17 @@ class MountedSpec:
 
     @property
     def openapi(self) -> OpenAPI:
-        """openapi-core over a copy whose server is the mock's own prefix (built on first use: ~1 s on v1)."""
+        """openapi-core over a copy whose server is the mock's own prefix (built on first use: ~1 s on v1), for the
+        requests `request_checks` does not read, and for tests that compare the two."""
         if self._openapi is None:
-            doc = {**self.document, "servers": []}
+            # Security is the mock's own job: without it openapi-core would skip every other check whenever the
+            # credential is not the spec's scheme (a Bearer token on an api-key spec).
+            doc = copy.deepcopy(self.document)
+            doc.pop("security", None)
+            for item in (doc.get("paths") or {}).values():
+                for op in (item.values() if isinstance(item, dict) else ()):
+                    if isinstance(op, dict):
+                        op.pop("security", None)
             doc["servers"] = [{"url": MOCK_HOST + self.prefix}]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -122,16 +154,36 @@ class MountedSpec:
                 return route, params
         return None
 
-    def validate_request(self, request: OpenApiRequest) -> str | None:
-        """None when openapi-core accepts the request, else its message (security is the mock's own job)."""
-        from openapi_core.validation.request.exceptions import SecurityValidationError
+    def request_problem(self, op: Operation, incoming: Incoming) -> str | None:
+        """Why the request is invalid for the spec (openapi-core's verdict, security aside), or None."""
+        check = self.checks[op.key]
+        multipart = incoming.content_type.startswith("multipart/form-data")
+        if not check.needs_openapi_core and incoming.plain_json:
+            return (check.parameter_problem(incoming.params, incoming.query, incoming.headers)
+                    or check.body_problem(incoming.content_type, incoming.raw, incoming.body)
+                    or (self.validate_form(op, incoming.form) if multipart else None))
+        query = [(k, v) for k, values in incoming.query.items() for v in values
+                 if v != "" or not self._empty_is_valid(op, k)]
+        request = OpenApiRequest(path=self.prefix + incoming.path, method=incoming.method, body=incoming.raw or None,
+                                 content_type=incoming.content_type, headers=dict(incoming.headers), query=query)
+        if multipart:
+            return self.validate_parameters(request) or self.validate_form(op, incoming.form)
+        return self.validate_request(request)
 
+    def _empty_is_valid(self, op: Operation, name: str) -> bool:
+        """`after=`: openapi-core refuses every empty query value; drop it when the parameter's schema allows ""."""
+        for param in op.parameters:
+            if param.get("in") == "query" and param.get("name") == name:
+                return self.request_validator.is_valid("", param.get("schema", {}))
+        return True
+
+    def validate_request(self, request: OpenApiRequest) -> str | None:
+        """None when openapi-core accepts the request, else its message (for operations whose parameters or media
+        types `request_checks` does not read)."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self.openapi.validate_request(request)
-        except SecurityValidationError:
-            return None
         except Exception as exc:  # openapi-core raises a family of errors; the message is what the client needs
             try:
                 return _short(exc)
@@ -139,11 +191,9 @@ class MountedSpec:
                 return exc.__class__.__name__
         return None
 
-    def validate_form(self, request: OpenApiRequest, op: Operation, form: dict[str, Any]) -> str | None:
-        """Multipart bodies: openapi-core checks the parameters, the form is checked here with its text fields
-        read as the schema's types (multipart carries only text, so `temperature=0` is the number 0, as Azure and
-        the openai client mean it; openapi-core would refuse the string "0")."""
-        from openapi_core.validation.request.exceptions import SecurityValidationError
+    def validate_parameters(self, request: OpenApiRequest) -> str | None:
+        """openapi-core's verdict on the parameters alone (multipart requests of operations `request_checks`
+        cannot read the parameters of)."""
         from openapi_core.validation.request.validators import V30RequestParametersValidator, V31RequestParametersValidator
 
         cls = V31RequestParametersValidator if self.spec.is_31 else V30RequestParametersValidator
@@ -151,17 +201,20 @@ class MountedSpec:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 cls(self.openapi.spec).validate(request)
-        except SecurityValidationError:
-            pass
         except Exception as exc:
             return _short(exc)
+        return None
+
+    def validate_form(self, op: Operation, form: dict[str, Any]) -> str | None:
+        """Multipart bodies, with their text fields read as the schema's types (multipart carries only text, so
+        `temperature=0` is the number 0, as Azure and the openai client mean it; openapi-core would refuse "0")."""
         body = self.spec.try_deref(op.node.get("requestBody"))
         media = ((body or {}).get("content") or {}).get("multipart/form-data") if isinstance(body, dict) else None
         schema = (media or {}).get("schema") if isinstance(media, dict) else None
         if schema is None:
             return None
         value = {name: _coerce(self.spec, _property(self.spec, schema, name), raw) for name, raw in form.items()}
-        problem = self.validator.first_error(value, schema)
+        problem = self.request_validator.first_error(value, schema)
         return f"InvalidRequestBody: {problem}" if problem else None
 
     def success(self, op: Operation) -> tuple[int, dict[str, Any] | None]:
@@ -199,27 +252,6 @@ class MountedSpec:
                         if sample and sample.origin == "unvalidated":
                             rows.append((op.key, sample.problem or "invalid"))
         return rows
-
-
-_NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
-
-
-def relax_nullable(document: dict[str, Any]) -> None:
-    """Read OAS 3.0 `nullable: true` next to `allOf`/`anyOf`/`oneOf`/`$ref` as "or null".
-
-    That is how the Azure specs mean it (TypeSpec emits `X | null` that way) and how Schemathesis generates it;
-    openapi-core follows the letter of OAS 3.0.3 (nullable needs `type` in the same object) and would refuse
-    requests both the spec authors and the contract tester consider valid.
-    """
-    nullable = [schema for _, schema in iter_schemas(document) if isinstance(schema, dict) and schema.get("nullable") is True]
-    for schema in nullable:  # `nullable` with an `enum` that lacks null: null is still allowed
-        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
-            schema["enum"] = [*schema["enum"], None]
-    targets = [s for s in nullable if any(k in s for k in ("allOf", "anyOf", "oneOf", "$ref"))]
-    for schema in targets:
-        rest = {k: v for k, v in schema.items() if k != "nullable"}
-        schema.clear()
-        schema["anyOf"] = [rest, dict(_NULL_ONLY)]
 
 
 def _property(spec: Spec, schema: Any, name: str) -> Any:
@@ -267,4 +299,16 @@ def _short(exc: Exception) -> str:
 
 
 def json_bytes(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":")).encode()
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(body, separators=(",", ":")).encode()
+
+
+def json_loads(raw: bytes) -> tuple[Any, bool]:
+    """(value, read by orjson): the standard library reads what orjson refuses but JSON allows (integers beyond
+    64 bits), which the compiled validators cannot judge either."""
+    try:
+        return orjson.loads(raw), True
+    except orjson.JSONDecodeError:
+        return json.loads(raw), False
