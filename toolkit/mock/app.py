@@ -24,7 +24,8 @@ from ..model import Spec
 from ..shape import require_shape
 from ..workspace import Workspace
 from . import azure
-from .behaviour import Behaviour, Call, Reply, State
+from .behaviour import Behaviour
+from .calls import Call, Reply, State
 from .surface import Incoming, MountedSpec, json_bytes, json_loads
 
 DEFAULT_SPECS = ("v1", "2024-10-21")
@@ -131,12 +132,13 @@ class Mock:
         query: dict[str, list[str]] = {}
         for name, value in request.query_params.multi_items():
             query.setdefault(name, []).append(value)
-        form: dict[str, Any] = {}
+        items: list[tuple[str, Any]] = []
         if content_type.startswith("multipart/form-data"):
             try:
-                form = {k: v for k, v in (await request.form()).multi_items()}
+                items = list((await request.form()).multi_items())
             except Exception:  # a body that is not multipart at all
                 return Reply(*azure.invalid_request("The request body is not valid multipart/form-data."))
+        form = mounted.form_value(op, items) if items else {}
         incoming = Incoming(request.method.lower(), sub, params, query, request.headers, content_type, raw, body, form,
                             plain_json)
         problem = mounted.request_problem(op, incoming)
@@ -150,7 +152,8 @@ class Mock:
             self.stats.models[body["model"]] += 1
         if "deployment-id" in params:
             self.stats.deployments[params["deployment-id"]] += 1
-        call = Call(mounted, op, sub, params, body, {k: v[0] for k, v in query.items()})
+        call = Call(mounted, op, sub, params, body, {k: v[0] for k, v in query.items()}, form,
+                    [v for _, v in items if not isinstance(v, str)])
         reply = self.behaviour.handle(call)
         if reply.body is None and reply.events is None:
             reply = self._non_json(call, reply)

@@ -205,16 +205,36 @@ class MountedSpec:
             return _short(exc)
         return None
 
-    def validate_form(self, op: Operation, form: dict[str, Any]) -> str | None:
-        """Multipart bodies, with their text fields read as the schema's types (multipart carries only text, so
-        `temperature=0` is the number 0, as Azure and the openai client mean it; openapi-core would refuse "0")."""
+    def form_schema(self, op: Operation) -> Any:
         body = self.spec.try_deref(op.node.get("requestBody"))
         media = ((body or {}).get("content") or {}).get("multipart/form-data") if isinstance(body, dict) else None
-        schema = (media or {}).get("schema") if isinstance(media, dict) else None
-        if schema is None:
-            return None
-        value = {name: _coerce(self.spec, _property(self.spec, schema, name), raw) for name, raw in form.items()}
-        problem = self.request_validator.first_error(value, schema)
+        return (media or {}).get("schema") if isinstance(media, dict) else None
+
+    def form_value(self, op: Operation, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        """Multipart fields as the object the schema describes. Multipart carries only text, so each field is read
+        as its schema's type (`temperature=0` is the number 0, as Azure and the openai client mean it), and nested
+        fields sent the way the openai client sends them (`expires_after[seconds]=60`, `include[]=x`) are folded
+        into objects and arrays; an uploaded file reads as its (binary) string."""
+        schema = self.form_schema(op)
+        value: dict[str, Any] = {}
+        for name, raw in items:
+            parts = re.findall(r"[^\[\]]+", name) or [name]
+            holder, prop = value, schema
+            for part in parts[:-1]:
+                prop = schema_property(self.spec, prop, part)
+                holder = holder.setdefault(part, {}) if isinstance(holder.get(part, {}), dict) else {}
+            prop = schema_property(self.spec, prop, parts[-1])
+            if name.endswith("[]"):
+                items_schema = self.spec.try_deref(prop.get("items")) if isinstance(prop, dict) else None
+                holder.setdefault(parts[-1], []).append(_coerce(self.spec, items_schema or {}, raw))
+            else:
+                holder[parts[-1]] = _coerce(self.spec, prop, raw)
+        return value
+
+    def validate_form(self, op: Operation, value: dict[str, Any]) -> str | None:
+        """A multipart body (read by `form_value`) against its schema."""
+        schema = self.form_schema(op)
+        problem = None if schema is None else self.request_validator.first_error(value, schema)
         return f"InvalidRequestBody: {problem}" if problem else None
 
     def success(self, op: Operation) -> tuple[int, dict[str, Any] | None]:
@@ -254,7 +274,8 @@ class MountedSpec:
         return rows
 
 
-def _property(spec: Spec, schema: Any, name: str) -> Any:
+def schema_property(spec: Spec, schema: Any, name: str) -> Any:
+    """The (dereferenced) schema of one property of an object schema, its `allOf` parts included; {} if none."""
     schema = spec.try_deref(schema)
     if not isinstance(schema, dict):
         return {}
@@ -262,7 +283,7 @@ def _property(spec: Spec, schema: Any, name: str) -> Any:
     if isinstance(properties, dict) and name in properties:
         return spec.try_deref(properties[name])
     for part in schema.get("allOf") if isinstance(schema.get("allOf"), list) else []:
-        found = _property(spec, part, name)
+        found = schema_property(spec, part, name)
         if found:
             return found
     return {}
