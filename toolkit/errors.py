@@ -66,5 +66,9 @@ class ContractConfigError(AoaiSpecError):
     """Bad contract options: a missing environment variable, an unusable URL, a malformed targets file."""
 
 
+class MockServerError(AoaiSpecError):
+    """The mock cannot listen where asked (the port is taken, the address is not this machine's)."""
+
+
 class TargetUnreachable(AoaiSpecError):
     """Not one request got an answer (wrong URL, endpoint down, TLS or network problem): nothing was tested."""

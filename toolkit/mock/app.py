@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, AsyncIterator, Callable, Iterable, Sequence
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -90,7 +90,7 @@ class Mock:
         self.stats.by_status[reply.status] += 1
         headers = {"apim-request-id": self._request_id(), "x-ms-region": "mock", **reply.headers}
         if reply.events is not None:
-            return StreamingResponse(reply.events, status_code=reply.status, headers=headers,
+            return StreamingResponse(_without_threads(reply.events), status_code=reply.status, headers=headers,
                                      media_type="text/event-stream")
         if isinstance(reply.body, (bytes, str)):
             media = reply.headers.pop("content-type", "text/plain")
@@ -187,6 +187,12 @@ class _Dispatcher:
             return
         response = await self.mock.endpoint(Request(scope, receive))
         await response(scope, receive, send)
+
+
+async def _without_threads(events: Iterable[bytes]) -> AsyncIterator[bytes]:
+    """Starlette runs a plain iterator's steps in a thread pool: a thread hop per event. These are computed."""
+    for item in events:
+        yield item
 
 
 def _fingerprint(secret: str) -> str:
