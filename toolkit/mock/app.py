@@ -11,6 +11,7 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 from typing import Any, AsyncIterator, Callable, Iterable, Sequence
 
 from starlette.applications import Starlette
@@ -55,28 +56,29 @@ class Mock:
     api_keys: frozenset[str] | None
     accept_bearer: Callable[[str], bool] | None
     stats: MockStats = field(default_factory=MockStats)
+    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- checks in Azure's order
     def authorised(self, headers: Any) -> bool:
         key = headers.get("api-key")
         if key:
-            self.stats.credentials[_fingerprint(key)] += 1
+            self.stats.credentials[self._fingerprint(key)] += 1
             return self.api_keys is None or key in self.api_keys
         scheme, _, token = (headers.get("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return False
-        self.stats.credentials[_fingerprint(token)] += 1
+        self.stats.credentials[self._fingerprint(token)] += 1
         if self.accept_bearer is not None:
             return self.accept_bearer(token)
         return self.api_keys is None or token in self.api_keys
 
-    def surface(self, path: str, query: Any) -> tuple[MountedSpec, str] | tuple[int, dict[str, Any]]:
+    def surface(self, path: str, query: dict[str, list[str]]) -> tuple[MountedSpec, str] | tuple[int, dict[str, Any]]:
         if path == azure.V1_PREFIX or path.startswith(azure.V1_PREFIX + "/"):
             if self.v1 is None:
                 return azure.not_found()
             return self.v1, path[len(azure.V1_PREFIX):] or "/"
         if path.startswith(azure.DATED_PREFIX + "/") and self.dated:
-            version = query.get(azure.API_VERSION)
+            version = (query.get(azure.API_VERSION) or [""])[0]
             if not version:
                 return azure.not_found()
             if version not in self.dated:
@@ -101,7 +103,12 @@ class Mock:
                         media_type="application/json")
 
     async def dispatch(self, request: Request) -> Reply:
-        chosen = self.surface(request.url.path, request.query_params)
+        # The path as Starlette's `request.url.path` reads it, without building a URL object per request.
+        path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+        query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+            query.setdefault(name, []).append(value)
+        chosen = self.surface(path, query)
         if not isinstance(chosen[0], MountedSpec):
             return Reply(*chosen)  # type: ignore[misc]
         mounted, sub = chosen  # type: ignore[misc]
@@ -129,9 +136,6 @@ class Mock:
                 body, plain_json = json_loads(raw)
             except ValueError:
                 return Reply(*azure.invalid_request("The request body is not valid JSON."))
-        query: dict[str, list[str]] = {}
-        for name, value in request.query_params.multi_items():
-            query.setdefault(name, []).append(value)
         items: list[tuple[str, Any]] = []
         if content_type.startswith("multipart/form-data"):
             try:
@@ -171,8 +175,17 @@ class Mock:
         return Reply(reply.status, None if not content else {})
 
     def _request_id(self) -> str:
-        digest = hashlib.sha256(f"{self.behaviour.state.seed}:req:{self.stats.requests}".encode()).hexdigest()
-        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        digest = self.behaviour.state.new_id("")
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:24]}{digest[:8]}"
+
+    def _fingerprint(self, secret: str) -> str:
+        """A short hash of a credential for the stats (never the credential); remembered, clients reuse theirs."""
+        known = self._fingerprints.get(secret)
+        if known is None:
+            if len(self._fingerprints) > 1024:
+                self._fingerprints.clear()
+            known = self._fingerprints[secret] = hashlib.sha256(secret.encode()).hexdigest()[:12]
+        return known
 
 
 class _Dispatcher:
@@ -193,10 +206,6 @@ async def _without_threads(events: Iterable[bytes]) -> AsyncIterator[bytes]:
     """Starlette runs a plain iterator's steps in a thread pool: a thread hop per event. These are computed."""
     for item in events:
         yield item
-
-
-def _fingerprint(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()[:12]
 
 
 def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | None = None, seed: int = 0,

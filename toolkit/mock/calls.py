@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -65,11 +65,14 @@ class State:
     seed: int
     resources: dict[str, Any] = field(default_factory=dict)  # concrete item path -> stored object
     input_items: dict[str, list[Any]] = field(default_factory=dict)  # response id -> its input items
-    counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _ids: random.Random = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._ids = random.Random(f"aoai-spec-mock:{self.seed}")
 
     def new_id(self, prefix: str) -> str:
+        """`prefix` and 24 hex digits, the same sequence for the same seed."""
         with self.lock:
-            self.counter += 1
-            counter = self.counter
-        return f"{prefix}{hashlib.sha256(f'{self.seed}:{counter}'.encode()).hexdigest()[:24]}"
+            bits = self._ids.getrandbits(96)
+        return f"{prefix}{bits:024x}"

@@ -96,6 +96,7 @@ class MountedSpec:
     api_version: str | None
     seed: int
     routes: list[Route] = field(default_factory=list)
+    _literal: dict[str, Route] = field(default_factory=dict, init=False)  # routes without parameters, by path
     validator: SchemaValidator = field(init=False)  # response bodies
     request_validator: SchemaValidator = field(init=False)  # request bodies and parameters (read-only refused)
     checks: dict[str, OperationCheck] = field(default_factory=dict, init=False)  # by operation key
@@ -117,6 +118,8 @@ class MountedSpec:
         for template in sorted(by_path, key=lambda t: (-t.count("/"), t.count("{"), t)):
             pattern, names = _compile(template)
             self.routes.append(Route(template, pattern, names, by_path[template]))
+            if not names:
+                self._literal.setdefault(template, self.routes[-1])
 
     @classmethod
     def mount(cls, spec: Spec, entry: CatalogEntry | None, seed: int) -> "MountedSpec":
@@ -148,6 +151,9 @@ class MountedSpec:
         return self._openapi
 
     def find(self, path: str) -> tuple[Route, dict[str, str]] | None:
+        literal = self._literal.get(path)  # the route the scan would find first: same depth, no parameter
+        if literal is not None:
+            return literal, {}
         for route in self.routes:
             params = route.match(path)
             if params is not None:
