@@ -206,6 +206,13 @@ def test_dated_surface_answers_as_the_deployment(served, dated):
     assert oracle.errors(vectors.http_response.json(), _answer_pointer(prefix + "/embeddings")) == []
     assert [len(d.embedding) for d in vectors.parse().data] == [4, 4] and vectors.parse().usage.prompt_tokens == 3
 
+    audio = ("a.wav", b"RIFF0000WAVE", "audio/wav")
+    verbose = dated.audio.transcriptions.create(model="whisper", file=audio, response_format="verbose_json",
+                                                language="fr")
+    assert (verbose.language, verbose.segments[0].text) == ("fr", verbose.text)
+    subtitles = dated.audio.transcriptions.create(model="whisper", file=audio, response_format="srt")
+    assert subtitles.startswith("1\n00:00:00,000 --> ")  # text/plain, as documented for text, srt and vtt
+
     image = dated.images.with_raw_response.generate(model="dalle", prompt="a red cube", response_format="b64_json")
     assert oracle.errors(image.http_response.json(), _answer_pointer(prefix + "/images/generations")) == []
     assert image.parse().data[0].b64_json and image.parse().data[0].revised_prompt == "a red cube"

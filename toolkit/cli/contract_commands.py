@@ -171,11 +171,12 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
       # AzureOpenAI(azure_endpoint="http://127.0.0.1:8000", api_key="any", api_version="2024-10-21")
       aoai-spec mock --spec v1 --spec 2024-10-21 --spec 2025-04-01-preview --seed 7
     """
+    import contextlib
     import os
 
     from ..errors import ContractConfigError
     from ..mock import create_app
-    from ..mock.server import serve_forever
+    from ..mock.server import bind, serve_forever
 
     keys = None
     if api_key_env:
@@ -183,18 +184,19 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
         if not value:
             raise ContractConfigError(f"--api-key-env {api_key_env}: the environment variable is not set or empty")
         keys = [value]
-    app = create_app(ws, specs=list(specs) or None, seed=seed, api_keys=keys)
-    mock = app.state.mock
+    with contextlib.closing(bind(host, port)) as sock:  # first: a taken port fails in one line, before loading
+        app = create_app(ws, specs=list(specs) or None, seed=seed, api_keys=keys)
+        mock = app.state.mock
 
-    def listening(root: str) -> None:  # with --port 0, the port the system chose
-        if mock.v1 is not None:
-            note(f"v1 surface:    {root}/openai/v1/   ({mock.v1.spec.name})")
-        for version, mounted in mock.dated.items():
-            note(f"dated surface: {root}/openai/deployments/{{deployment-id}}/...?api-version={version}   "
-                 f"({mounted.spec.name})")
-        note("auth: " + ("the key in " + str(api_key_env) if keys else "any non-empty api-key or Bearer token"))
+        def listening(root: str) -> None:  # with --port 0, the port the system chose
+            if mock.v1 is not None:
+                note(f"v1 surface:    {root}/openai/v1/   ({mock.v1.spec.name})")
+            for version, mounted in mock.dated.items():
+                note(f"dated surface: {root}/openai/deployments/{{deployment-id}}/...?api-version={version}   "
+                     f"({mounted.spec.name})")
+            note("auth: " + (f"the key in {api_key_env}" if keys else "any non-empty api-key or Bearer token"))
 
-    serve_forever(app, host=host, port=port, on_listening=listening)
+        serve_forever(app, sock=sock, on_listening=listening)
 
 
 COMMANDS = (contract_command, mock_command)

@@ -26,6 +26,7 @@ class Behaviour:
         if method == "post":
             model_api = {"/chat/completions": self.replies.chat, "/completions": self.replies.completions,
                          "/embeddings": self.replies.embeddings, "/images/generations": self.replies.images,
+                         "/audio/transcriptions": self.replies.audio, "/audio/translations": self.replies.audio,
                          "/responses": self.create_response}.get(kind)
             if model_api is not None:
                 return model_api(call)

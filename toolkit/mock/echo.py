@@ -84,7 +84,8 @@ class Mirror:
     def answer(self, template: Any, request: dict[str, Any], *candidates: dict[str, Any]) -> Any:
         """The template's required fields, the mirrored fields and the first candidate set of generated fields
         that makes a valid body (richer candidates first, e.g. with Azure's content filter results). Without
-        one, each generated field the spec reads otherwise takes the template's value; else the template."""
+        one, each generated field the spec reads otherwise takes the template's value; else the template, unless
+        the template is not valid either (a spec no body satisfies)."""
         base = {k: v for k, v in template.items() if k in self.required} if isinstance(template, dict) else {}
         mirrored = self.fields(request)
         validator = self.mounted.validator
@@ -100,7 +101,9 @@ class Mirror:
                     body[name] = base[name]
                 else:
                     del body[name]
-        return body if validator.is_valid(body, self.schema) else template
+        if validator.is_valid(body, self.schema) or not validator.is_valid(template, self.schema):
+            return body  # when no body can be valid (an unsatisfiable spec), the realistic one
+        return template
 
 
 def _request_schema(mounted: MountedSpec, op: Operation) -> Any:

@@ -27,6 +27,9 @@ EMBEDDING_SIZE = 8  # unless the request asks for `dimensions`
 MAX_DIMENSIONS = 3072
 # A 1x1 transparent PNG: the smallest real image for `b64_json` answers.
 PIXEL_PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+TEXT_FORMATS = {"text": REPLY_TEXT,
+                "srt": f"1\n00:00:00,000 --> 00:00:01,000\n{REPLY_TEXT}\n",
+                "vtt": f"WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n{REPLY_TEXT}\n"}
 _SAFE = {"filtered": False, "severity": "safe"}
 CONTENT_FILTER = {"hate": _SAFE, "self_harm": _SAFE, "sexual": _SAFE, "violence": _SAFE}
 
@@ -189,6 +192,25 @@ class ModelReplies:
                     for item in plain]
         return Reply(status, self.mirror(call).answer(template, request, {"created": CREATED, "data": filtered},
                                                       {"created": CREATED, "data": plain}))
+
+    def audio(self, call: Call) -> Reply:
+        """Transcriptions and translations: `text`, `srt` and `vtt` as text/plain, `json` and `verbose_json` as
+        JSON (2024-10-21 documents JSON as a `oneOf` no body can meet; the body is the one Azure sends)."""
+        request = call.fields
+        status, template = self.template(call)
+        fmt = request.get("response_format") or "json"
+        _, response = call.mounted.success(call.op)
+        if fmt in TEXT_FORMATS and "text/plain" in ((response or {}).get("content") or {}):
+            return Reply(status, TEXT_FORMATS[fmt], headers={"content-type": "text/plain"})
+        body: dict[str, Any] = {"text": REPLY_TEXT}
+        if fmt == "verbose_json":
+            temperature = request.get("temperature") if isinstance(request.get("temperature"), (int, float)) else 0
+            body.update(task="translate" if call.kind.endswith("translations") else "transcribe",
+                        language=request.get("language") or "english", duration=1.0,
+                        segments=[{"id": 0, "seek": 0, "start": 0.0, "end": 1.0, "text": REPLY_TEXT, "tokens": [1.0],
+                                   "temperature": float(temperature), "avg_logprob": -0.1, "compression_ratio": 1.0,
+                                   "no_speech_prob": 0.0}])
+        return Reply(status, self.mirror(call).answer(template, request, body))
 
     # -- the Responses API
     def response(self, call: Call, ident: str, previous: Any) -> tuple[int, dict[str, Any]]:

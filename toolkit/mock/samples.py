@@ -43,6 +43,7 @@ class SampleBuilder:
         self.attempt = attempt
 
     def build(self, schema: Any, depth: int = 0, stack: tuple[str, ...] = ()) -> Any:
+        outer = stack
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             ref = schema["$ref"]
             if ref in stack or depth > MAX_DEPTH:
@@ -51,6 +52,9 @@ class SampleBuilder:
         schema = self.spec.try_deref(schema)
         if not isinstance(schema, dict):
             return {}
+        subtype = self._mapped_subtype(schema, depth, outer, stack)
+        if subtype is not None:
+            return subtype
         if "const" in schema:
             return copy.deepcopy(schema["const"])
         if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -101,6 +105,23 @@ class SampleBuilder:
             if isinstance(own, dict):
                 merged.update(own)
         return merged
+
+    def _mapped_subtype(self, schema: dict[str, Any], depth: int, outer: tuple[str, ...],
+                        stack: tuple[str, ...]) -> Any:
+        """A base schema whose `discriminator.mapping` names its subtypes (no `oneOf`): build a mapped subtype, as
+        an API answers with concrete objects. The subtype's `allOf` leads back to the base, built plainly then."""
+        disc = schema.get("discriminator")
+        mapping = disc.get("mapping") if isinstance(disc, dict) else None
+        if not isinstance(mapping, dict) or not mapping or "oneOf" in schema or "anyOf" in schema:
+            return None
+        key = list(mapping)[self.attempt % len(mapping)]
+        target = mapping[key]
+        if not isinstance(target, str) or target in stack:
+            return None
+        value = self.build({"$ref": target}, depth + 1, outer)
+        if isinstance(value, dict) and isinstance(disc.get("propertyName"), str):
+            value[disc["propertyName"]] = key
+        return value
 
     def _apply_discriminator(self, schema: dict[str, Any], choice: Any, value: Any) -> Any:
         disc = schema.get("discriminator")

@@ -17,11 +17,13 @@ LOCALHOST = "127.0.0.1"
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on host:port; port 0 lets the system choose a free one (read it from the socket), with
-    no window between choosing a port and taking it."""
+    no window between choosing a port and taking it. Clients that connect before the server runs wait in the
+    backlog instead of being refused."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)
     except OSError as exc:
         sock.close()
         raise MockServerError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
@@ -67,14 +69,9 @@ def serve_in_background(app_or_none: Any = None, *, host: str = LOCALHOST, port:
         sock.close()
 
 
-def serve_forever(app: Any, *, host: str = LOCALHOST, port: int = 8000,
-                  on_listening: Callable[[str], None] | None = None) -> None:
-    """Serve in the foreground until interrupted. `on_listening` gets the root URL once the socket is bound (with
-    port 0, the port the system chose)."""
-    sock = bind(host, port)
-    try:
-        if on_listening is not None:
-            on_listening(root_url(sock))
-        uvicorn.Server(_config(app, "warning")).run(sockets=[sock])
-    finally:
-        sock.close()
+def serve_forever(app: Any, *, sock: socket.socket, on_listening: Callable[[str], None] | None = None) -> None:
+    """Serve on a bound socket (`bind`) in the foreground until interrupted. `on_listening` gets the root URL
+    first (with port 0, the port the system chose)."""
+    if on_listening is not None:
+        on_listening(root_url(sock))
+    uvicorn.Server(_config(app, "warning")).run(sockets=[sock])

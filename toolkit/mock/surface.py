@@ -6,13 +6,13 @@ hold several specs at once, one per api-version.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import warnings
 
 import orjson
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from openapi_core import Config, OpenAPI
@@ -22,7 +22,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from ..catalog import CatalogEntry
 from ..model import Operation, Spec
 from .azure import DATED_PREFIX, V1_PREFIX, surface_of
-from .dialect import relax_nullable
+from .dialect import json_copy, relax_nullable
 from .request_checks import OperationCheck
 from .samples import Sample, choose_body
 from .validation import SchemaValidator
@@ -98,28 +98,38 @@ class MountedSpec:
     routes: list[Route] = field(default_factory=list)
     _literal: dict[str, Route] = field(default_factory=dict, init=False)  # routes without parameters, by path
     validator: SchemaValidator = field(init=False)  # response bodies
-    request_validator: SchemaValidator = field(init=False)  # request bodies and parameters (read-only refused)
-    checks: dict[str, OperationCheck] = field(default_factory=dict, init=False)  # by operation key
-    document: dict[str, Any] = field(init=False)  # the spec as validated: nullable read the way Schemathesis reads it
+    _checks: dict[str, OperationCheck] = field(default_factory=dict, init=False)  # by operation key, on first use
+    document: dict[str, Any] = field(init=False)  # the spec as responses are read: nullable as Schemathesis reads it
     _openapi: OpenAPI | None = field(default=None, init=False)
     _samples: dict[tuple[str, str, str], Sample] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self.document = copy.deepcopy(self.spec.document)
+        self.document = json_copy(self.spec.document)
         if not self.spec.is_31:
-            relax_nullable(self.document)
+            relax_nullable(self.document, writing=False)
         self.validator = SchemaValidator(self.spec, self.document)
-        self.request_validator = SchemaValidator(self.spec, self.document, writing=True)
         by_path: dict[str, dict[str, Operation]] = {}
         for op in self.spec.operations():
             by_path.setdefault(op.path, {})[op.method] = op
-            self.checks[op.key] = OperationCheck.compile(self.spec, op, self.request_validator)
         # Literal segments beat parameters: `/responses/{id}` must not swallow `/responses/x/input_items`.
         for template in sorted(by_path, key=lambda t: (-t.count("/"), t.count("{"), t)):
             pattern, names = _compile(template)
             self.routes.append(Route(template, pattern, names, by_path[template]))
             if not names:
                 self._literal.setdefault(template, self.routes[-1])
+
+    @cached_property
+    def request_document(self) -> dict[str, Any]:
+        """The spec as requests are read (built on the first request: startup only pays for the responses)."""
+        document = json_copy(self.spec.document)
+        if not self.spec.is_31:
+            relax_nullable(document, writing=True)
+        return document
+
+    @cached_property
+    def request_validator(self) -> SchemaValidator:
+        """Request bodies and parameters (a read-only property refused)."""
+        return SchemaValidator(self.spec, self.request_document, writing=True)
 
     @classmethod
     def mount(cls, spec: Spec, entry: CatalogEntry | None, seed: int) -> "MountedSpec":
@@ -136,7 +146,7 @@ class MountedSpec:
         if self._openapi is None:
             # Security is the mock's own job: without it openapi-core would skip every other check whenever the
             # credential is not the spec's scheme (a Bearer token on an api-key spec).
-            doc = copy.deepcopy(self.document)
+            doc = json_copy(self.request_document)
             doc.pop("security", None)
             for item in (doc.get("paths") or {}).values():
                 for op in (item.values() if isinstance(item, dict) else ()):
@@ -160,9 +170,16 @@ class MountedSpec:
                 return route, params
         return None
 
+    def check(self, op: Operation) -> OperationCheck:
+        """The operation's compiled request check (compiled on its first request: large specs start fast)."""
+        found = self._checks.get(op.key)
+        if found is None:
+            found = self._checks[op.key] = OperationCheck.compile(self.spec, op, self.request_validator)
+        return found
+
     def request_problem(self, op: Operation, incoming: Incoming) -> str | None:
         """Why the request is invalid for the spec (openapi-core's verdict, security aside), or None."""
-        check = self.checks[op.key]
+        check = self.check(op)
         multipart = incoming.content_type.startswith("multipart/form-data")
         if not check.needs_openapi_core and incoming.plain_json:
             return (check.parameter_problem(incoming.params, incoming.query, incoming.headers)
@@ -333,9 +350,15 @@ def json_bytes(body: Any) -> bytes:
 
 
 def json_loads(raw: bytes) -> tuple[Any, bool]:
-    """(value, read by orjson): the standard library reads what orjson refuses but JSON allows (integers beyond
-    64 bits), which the compiled validators cannot judge either."""
-    try:
-        return orjson.loads(raw), True
-    except orjson.JSONDecodeError:
-        return json.loads(raw), False
+    """(value, plain): plain unless the body holds an integer beyond 64 bits, which the compiled validators would
+    read as a float (as orjson would); such a body is judged by openapi-core, which reads it exactly."""
+    plain = True
+
+    def integer(text: str) -> int:
+        nonlocal plain
+        value = int(text)
+        if not -(2**63) <= value < 2**64:
+            plain = False
+        return value
+
+    return json.loads(raw, parse_int=integer), plain

@@ -48,11 +48,14 @@ class SchemaValidator:
     def __init__(self, spec: Spec, document: dict[str, Any] | None = None, *, writing: bool = False) -> None:
         self.is_31 = spec.is_31
         self.writing = writing
-        converted = json_schema_document(document if document is not None else spec.document, is_31=self.is_31,
-                                         writing=writing)
+        self._converted = json_schema_document(document if document is not None else spec.document,
+                                               is_31=self.is_31, writing=writing)
         draft = jsonschema_rs.Draft202012 if self.is_31 else jsonschema_rs.Draft4
-        self._registry = jsonschema_rs.Registry([(DOC_URI, converted)], draft=draft)
         self._cls = jsonschema_rs.Draft202012Validator if self.is_31 else jsonschema_rs.Draft4Validator
+        try:
+            self._registry: Any = jsonschema_rs.Registry([(DOC_URI, self._converted)], draft=draft)
+        except ValueError:  # nested deeper than jsonschema-rs reads (~250 levels): the Python engine, same reading
+            self._registry = None
         self._cache: dict[int, tuple[Any, Any]] = {}
 
     def validator(self, schema: Any) -> Any:
@@ -60,9 +63,16 @@ class SchemaValidator:
         key = id(schema)
         cached = self._cache.get(key)
         if cached is None or cached[0] is not schema:
-            converted = _rebase_refs(json_schema(schema, is_31=self.is_31, writing=self.writing))
-            compiled = self._cls(converted, registry=self._registry, validate_formats=True,
-                                 formats=_FORMATS[self.is_31], ignore_unknown_formats=True)
+            bare_ref = isinstance(schema, dict) and len(schema) == 1 and isinstance(schema.get("$ref"), str)
+            converted = {"$ref": DOC_URI + schema["$ref"]} if bare_ref and schema["$ref"].startswith("#") else \
+                _rebase_refs(json_schema(schema, is_31=self.is_31, writing=self.writing))  # the target is converted
+            try:
+                if self._registry is None:
+                    raise ValueError("the document is too deep for jsonschema-rs")
+                compiled: Any = self._cls(converted, registry=self._registry, validate_formats=True,
+                                          formats=_FORMATS[self.is_31], ignore_unknown_formats=True)
+            except ValueError:
+                compiled = _PythonEngine(converted, self._converted, self.is_31)
             cached = (schema, compiled)
             self._cache[key] = cached
         return cached[1]
@@ -70,7 +80,7 @@ class SchemaValidator:
     def is_valid(self, instance: Any, schema: Any) -> bool:
         try:
             return bool(self.validator(schema).is_valid(instance))
-        except (ValueError, jsonschema_rs.ReferencingError):  # a schema that cannot compile: "cannot confirm"
+        except Exception:  # a schema that cannot compile, an instance too deep to read: "cannot confirm"
             return False
 
     def first_error(self, instance: Any, schema: Any) -> str | None:
@@ -86,8 +96,31 @@ class SchemaValidator:
         """The first jsonschema-rs `ValidationError` (or a message when the schema cannot be used), else None."""
         try:
             return next(iter(self.validator(schema).iter_errors(instance)), None)
-        except (ValueError, jsonschema_rs.ReferencingError) as exc:
+        except Exception as exc:  # as in `is_valid`
             return f"schema not usable: {exc}"
+
+
+class _PythonEngine:
+    """The same converted schema judged by jsonschema (Python), for documents deeper than jsonschema-rs reads;
+    the interface is the part of jsonschema-rs' validators the mock uses."""
+
+    def __init__(self, schema: Any, document: dict[str, Any], is_31: bool) -> None:
+        import jsonschema
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        resource = Resource.from_contents(document, default_specification=DRAFT202012 if is_31 else DRAFT4)
+        cls = jsonschema.Draft202012Validator if is_31 else jsonschema.Draft4Validator
+        checker = oas31_format_checker if is_31 else oas30_format_checker
+        self._validator = cls(schema, registry=Registry().with_resource(DOC_URI, resource), format_checker=checker)
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self._validator.is_valid(instance))
+
+    def iter_errors(self, instance: Any) -> Any:
+        for error in self._validator.iter_errors(instance):
+            error.instance_path = list(error.absolute_path)
+            yield error
 
 
 def _rebase_refs(node: Any) -> Any:
