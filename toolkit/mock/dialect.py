@@ -71,7 +71,7 @@ def json_schema(schema: Any, *, is_31: bool, writing: bool) -> Any:
     return json_schema_document(holder, is_31=is_31, writing=writing)["components"]["schemas"]["fragment"]
 
 
-def relax_nullable(document: dict[str, Any], *, writing: bool) -> None:
+def relax_nullable(document: dict[str, Any], *, writing: bool = False) -> None:
     """Read OAS 3.0 `nullable: true` next to `allOf`/`anyOf`/`oneOf`/`$ref` as "or null", in place.
 
     That is how the Azure specs mean it (TypeSpec emits `X | null` that way) and how Schemathesis reads it;
