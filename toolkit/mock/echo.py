@@ -73,7 +73,8 @@ class Mirror:
             if sent is not _ABSENT and sent is not None and self.mounted.validator.is_valid(sent, self.properties[name]):
                 out[name] = sent
             elif name in self.unset and not sent_only:
-                out[name] = copy.deepcopy(self.unset[name])
+                unset = self.unset[name]  # checked once, in `of`; containers copied (answers may be stored)
+                out[name] = copy.deepcopy(unset) if isinstance(unset, (dict, list)) else unset
         return out
 
     def update(self, stored: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
