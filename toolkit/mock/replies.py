@@ -133,13 +133,11 @@ class ModelReplies:
         usage = _usage(count_words(request.get("messages")), sum(len(text.split()) for _ in choices))
         ident = self.state.new_id("chatcmpl-")
         if call.streaming:
-            return Reply(status, events=chat_events(ChatStream(ident, CREATED, call.model, choices, _stream_usage(request, usage),
-                                                               SYSTEM_FINGERPRINT)))
+            stream = ChatStream(ident, CREATED, call.model, choices, _stream_usage(request, usage), SYSTEM_FINGERPRINT)
+            return Reply(status, events=chat_events(stream))
         plain = {"id": ident, "object": "chat.completion", "created": CREATED, "model": call.model, "choices": choices,
                  "usage": usage, "system_fingerprint": SYSTEM_FINGERPRINT}
-        filtered = {**plain, "choices": [{**c, "content_filter_results": CONTENT_FILTER} for c in choices],
-                    "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": CONTENT_FILTER}]}
-        return Reply(status, self.mirror(call).answer(template, request, filtered, plain))
+        return Reply(status, self.mirror(call).answer(template, request, _filtered(plain), plain))
 
     def completions(self, call: Call) -> Reply:
         request = call.fields
@@ -157,9 +155,7 @@ class ModelReplies:
                                                                      _stream_usage(request, usage))))
         plain = {"id": ident, "object": "text_completion", "created": CREATED, "model": call.model, "choices": choices,
                  "usage": usage}
-        filtered = {**plain, "choices": [{**c, "content_filter_results": CONTENT_FILTER} for c in choices],
-                    "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": CONTENT_FILTER}]}
-        return Reply(status, self.mirror(call).answer(template, request, filtered, plain))
+        return Reply(status, self.mirror(call).answer(template, request, _filtered(plain), plain))
 
     # -- embeddings and images
     def embeddings(self, call: Call) -> Reply:
@@ -238,6 +234,12 @@ class ModelReplies:
         }
         body = self.mirror(call).answer(template, request, generated)
         return status, body if isinstance(body, dict) else {"id": ident}
+
+
+def _filtered(answer: dict[str, Any]) -> dict[str, Any]:
+    """A completion with Azure's content filter results (tried first; left out where the spec lacks them)."""
+    return {**answer, "choices": [{**c, "content_filter_results": CONTENT_FILTER} for c in answer["choices"]],
+            "prompt_filter_results": [{"prompt_index": 0, "content_filter_results": CONTENT_FILTER}]}
 
 
 def _choice_count(request: dict[str, Any]) -> int:
