@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli
-from toolkit import pointer as jp
 from toolkit.catalog import load_catalog
 from toolkit.model import Spec
-from toolkit.validate import INTEGRITY, validate
+from toolkit.structure import library_findings
+from toolkit.validate import INTEGRITY, structure_messages, validate
 from toolkit.workspace import Workspace
 
 OK = {"200": {"description": "ok"}}
@@ -160,26 +160,11 @@ def test_a_ref_key_inside_an_example_or_default_value_is_data_not_a_dangling_ref
 # --------------------------------------------------------------------------------------------------- the structure pass
 
 
-def _library_findings(document: dict) -> list[tuple[str, str]]:
-    """openapi-spec-validator itself, as `validate` used it before the structure pass was compiled."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
-    from toolkit.validate import _COVERED_BY_RULES, _first_line
-
-    cls = OpenAPIV31SpecValidator if str(document.get("openapi")).startswith("3.1") else OpenAPIV30SpecValidator
-    found = []
-    for error in cls(document).iter_errors():
-        message = _first_line(error.message)
-        if not message.startswith(_COVERED_BY_RULES):
-            found.append((jp.from_tokens(error.absolute_path or error.path or ()), message))
-    return found
-
-
 def assert_same_structure_findings(document: dict) -> list[tuple[str, str]]:
     """Our structure findings are the library's, message for message and as many; where the library gives a
     pointer relative to the checked schema or value (or just `#`), ours ends with it and names the document."""
     ours = [(f.pointer, f.message) for f in validate(Spec(document)).findings if f.id == "schema-invalid"]
-    theirs = _library_findings(document)
+    theirs = structure_messages(library_findings(document, str(document.get("openapi")).startswith("3.1")))
     assert Counter(m for _, m in ours) == Counter(m for _, m in theirs), (ours, theirs)
     left = list(ours)
     for pointer, message in theirs:
