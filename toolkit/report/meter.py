@@ -14,7 +14,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 # the stages in pipeline order (the index page lists them so)
 STAGES = ("pull", "load", "validate", "apim", "diff", "compat", "contract", "write")
@@ -77,7 +77,3 @@ class Meter:
                        "peak_mb": round(self.stages[name]["peak_mb"]),
                        "jobs": int(self.stages[name]["jobs"])} for name in ordered}
 
-
-def as_rows(stages: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """The stages as table rows for the pages (name first)."""
-    return [{"stage": name, **row} for name, row in stages.items()]

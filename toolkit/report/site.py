@@ -21,7 +21,6 @@ from ..errors import CatalogError, SiteError
 from ..workspace import Workspace
 from . import apim, cache, changelog, compat, contract, features, index, versions
 from .jobs import WorkspaceConfig, cache_directory, compat_job, contract_job, pair_job, version_job
-from .meter import Meter
 from .outcome import StageError
 from .page import Page, prepared_file
 from .parsed import scratch
