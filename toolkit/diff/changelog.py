@@ -12,7 +12,7 @@ from ..model import Spec
 from ..workspace import Workspace
 from .compare import compare
 from .report import Change, DiffReport
-from .surfaces import path_key
+from .surfaces import operation_shape, path_key
 
 Progress = Callable[[int, int, str], None]
 
@@ -88,12 +88,7 @@ def changelog(ws: Workspace, family: str, from_id: str | None = None, to_id: str
 
 
 # -- element history
-_OPERATION = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+(/\S*)$", re.IGNORECASE)
-
-
 def _path_shape(path: str) -> str:
-    """A path as users name it: parameter names blanked, `/openai` and the dated deployment prefix dropped, so
-    `POST /chat/completions` finds `/deployments/{deployment-id}/chat/completions` too."""
     return path_key(path, "dated", True).key
 
 
@@ -148,8 +143,7 @@ def _has_operation(spec: Spec, operation: tuple[str, str]) -> bool:
 def history(ws: Workspace, element: str, family: str, *, on_progress: Progress | None = None) -> ElementHistory:
     """When an operation (`POST /chat/completions`), parameter (`api-version`) or property path
     (`stream_options.include_usage`) appeared, changed or went away in `family`'s history."""
-    match = _OPERATION.match(element.strip())
-    operation = (match.group(1).upper(), _path_shape(match.group(2))) if match else None
+    operation = operation_shape(element)
     out = ElementHistory(element, family)
     total, sections = iter_sections(ws, family)
     first = True
