@@ -175,20 +175,26 @@ def breaking_command(base: str, revision: str, fail_on: str, fmt: str, output: P
 @format_option("markdown", "text", "html", "json")
 @output_option
 @click.option("--include-docs", is_flag=True, help="Also list description/example-only edits.")
+@_filter_options
+@_lifecycle_option
 @workspace_options
 def changelog_command(family: str, from_id: str | None, to_id: str | None, fmt: str, output: Path | None,
-                      include_docs: bool, ws: Workspace) -> None:
+                      include_docs: bool, match_path: str | None, operations: tuple[str, ...],
+                      exclude_elements: tuple[str, ...], deprecation_days: int | None, ws: Workspace) -> None:
     """The release history of a catalog family: one section per consecutive pair of versions, in date order.
 
     \b
     Examples:
       aoai-spec changelog --family azure-openai-typespec -o CHANGELOG.md
       aoai-spec changelog --family openai --from openai@2024-08-28_440c1718f0 --format json
+      aoai-spec changelog --family azure-openai-typespec --operation "POST /chat/completions" --format text
     """
     from ..diff import Changelog, render_report
     from ..diff.changelog import iter_sections
 
-    total, sections = iter_sections(ws, family, from_id, to_id, include_docs=include_docs)
+    change_filter = _change_filter(match_path, operations, exclude_elements)
+    total, sections = iter_sections(ws, family, from_id, to_id, include_docs=include_docs,
+                                    deprecation_days=deprecation_days or 0, change_filter=change_filter)
     log = Changelog(family, include_docs=include_docs)
     log.sections = list(progress(sections, f"diffing {family}", total=total))
     emit(render_report(log, fmt), output)

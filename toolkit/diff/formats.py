@@ -63,11 +63,11 @@ def by_home(entries: list[ChangeGroup]) -> list[tuple[str, list[ChangeGroup]]]:
 
 
 def render_report(report: DiffReport | Changelog | CompatReport | ElementHistory, fmt: str, *, file: str = "",
-                  local_file: Path | None = None, fail_on: str | None = None, **extra: Any) -> str:
+                  local_file: Path | None = None, fail_on: str | None = "error", **extra: Any) -> str:
     """Render any diff result in `fmt` (text, markdown, html, json, githubactions, junit where it applies).
 
     `file`/`local_file`: the revision's name for annotations and the file to find their lines in; `fail_on`:
-    the level the caller gates on (None: nothing fails)."""
+    the level the caller gates on (`breaking`'s default; None: nothing fails, as for `diff`)."""
     kind, formats = _KINDS.get(type(report), (None, ()))
     if kind is None:
         raise TypeError(f"cannot render {type(report).__name__}")
