@@ -274,3 +274,24 @@ def test_junit_and_annotations_agree_with_fail_on() -> None:
         assert revision_lines[int(props["line"]) - 1][int(props["col"]) - 1:].startswith(key)
     passing = run_cli("breaking", BASE, ADDITIONS, "--format", "githubactions")
     assert passing.returncode == 0 and "::error" not in passing.stdout
+
+
+# -- a migration is not a removal (issue 15.2)
+@pytest.mark.realspec
+def test_dated_to_v1_names_missing_operations_as_not_on_the_v1_surface() -> None:
+    result = run_cli("diff", "2024-10-21", "v1", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    missing = [c for c in report["changes"] if c["id"] == "api-not-available-on-surface"]
+    assert sorted(c["operation"] for c in missing) == [
+        "POST /deployments/{deployment-id}/audio/transcriptions", "POST /deployments/{deployment-id}/audio/translations",
+        "POST /deployments/{deployment-id}/completions", "POST /deployments/{deployment-id}/images/generations"]
+    assert all(c["level"] == "error" and "not available on the v1 surface (as of 2026-02-02" in c["message"]
+               for c in missing)
+    assert not any("removed" in c["id"] for c in report["changes"])
+    revision = report["specs"]["revision"]
+    assert (revision["released"], revision["surface"], revision["coverage"]) == ("2026-02-02", "v1", "subset")
+    assert revision["source"].startswith("Azure-Samples/AI-Gateway@")
+    text = run_cli("breaking", "2024-10-21", "v1").stdout
+    assert "base:     azure-openai-inference@2024-10-21 from studyflash-ai/apim-aoai-smart-loadbalancing@" in text
+    assert "released 2024-10-21" in text and "covers a subset of it" in text
