@@ -147,8 +147,11 @@ def breaking_command(base: str, revision: str, fail_on: str, fmt: str, output: P
       aoai-spec breaking 2024-10-21 v1
       aoai-spec breaking 2024-10-21 v1 --operation "POST /chat/completions"
       aoai-spec breaking main.yaml pr.yaml --fail-on warning --format githubactions
-      aoai-spec breaking git:origin/main:openapi.yaml openapi.yaml --baseline accepted.txt
-      aoai-spec breaking git:HEAD~1:openapi.yaml openapi.yaml --write-baseline accepted.txt
+      aoai-spec breaking git:HEAD:tests/fixtures/diff/base.yaml tests/fixtures/diff/revision.yaml
+      aoai-spec breaking tests/fixtures/diff/base.yaml tests/fixtures/diff/revision.yaml --baseline tests/fixtures/diff/accepted.txt
+
+    In CI: `breaking git:origin/main:openapi.yaml openapi.yaml --baseline FILE`; write FILE once with
+    `--write-baseline FILE`.
     """
     from ..diff.baseline import read_baseline, write_baseline
 
