@@ -206,6 +206,7 @@ def test_git_revisions_as_spec_arguments(tmp_path: Path) -> None:
     (repo / "api" / "openapi.yaml").write_text(spec)
     (repo / "api" / "schemas" / "chat.yaml").write_text("Chat:\n  type: object\n  required: [id]\n"
                                                          "  properties:\n    id: {type: string}\n")
+    (repo / "api" / "broken.yaml").write_text(spec.replace("schemas/chat.yaml#/Chat", "schemas/chat.yaml#/Nope"))
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
     _git(repo, "commit", "-qm", "base")
@@ -228,6 +229,9 @@ def test_git_revisions_as_spec_arguments(tmp_path: Path) -> None:
                           "outside the repository")
     assert_one_line_error(run_cli("diff", "git:HEAD", "api/openapi.yaml", cwd=repo), "git:REF:PATH")
     assert not (repo / "x").exists()
+    broken = run_cli("validate", "git:HEAD:api/broken.yaml", cwd=repo)  # errors name the revision, not a temp copy
+    assert_one_line_error(broken, "git:HEAD:api/broken.yaml", "schemas/chat.yaml#/Nope")
+    assert "aoai-spec-git-" not in broken.stderr
 
 
 # -- lifecycle (issue 15.4)

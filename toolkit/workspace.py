@@ -62,9 +62,9 @@ class Workspace:
         except SpecLoadError as exc:
             if git is None:
                 raise
-            local = str(Path(git[1].name))  # name the revision, not the temporary copy
-            raise type(exc)(exc.file.replace(local, f"git:{git[0].ref}:").replace(":/", ":"),
-                            exc.message.replace(local + "/", ""), exc.pointer) from None
+            local = str(Path(git[1].name)) + "/"  # name the revision, not its temporary copy
+            raise type(exc)(exc.file.replace(local, f"git:{git[0].ref}:"), exc.message.replace(local, ""),
+                            exc.pointer) from None
         spec.catalog_id = entry.id if entry else None
         spec.origin = argument if git else None
         return spec
