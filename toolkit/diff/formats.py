@@ -20,7 +20,7 @@ from ..load import LineMap, line_map_of
 from ..render import render
 from .changelog import Changelog, ElementHistory
 from .compat import CompatReport
-from .report import LEVEL_ORDER, ChangeGroup, DiffReport, component_label
+from .report import LEVEL_ORDER, ChangeGroup, DiffReport
 from .rules.base import LEVELS
 
 FORMATS = ("text", "markdown", "html", "json", "githubactions", "junit")
@@ -76,7 +76,7 @@ def render_report(report: DiffReport | Changelog | CompatReport | ElementHistory
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
     context: dict[str, Any] = {"r": report, "levels": LEVELS, "code_spans": _code_spans, "fail_on": fail_on,
-                               "by_home": by_home, "component_label": component_label, **extra}
+                               "by_home": by_home, **extra}
     if isinstance(report, DiffReport):
         entries = report.entries()
         context.update(entries=entries, by_level={lv: [e for e in entries if e.level == lv] for lv in LEVELS},
