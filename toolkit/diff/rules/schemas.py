@@ -230,12 +230,12 @@ def became_not_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _nullable(d, ctx, False)
 
 
-# -- enums
 def deprecated(view: SchemaView) -> bool:
     """Marked deprecated (`deprecated: true` or `x-ms-deprecation`): its removal is a lifecycle question."""
     return view.keywords.get("deprecated") is True or "x-ms-deprecation" in view.extensions
 
 
+# -- enums
 def extensible(view: SchemaView) -> bool:
     """An enum whose value set is declared open (`x-ms-enum.modelAsString`, `x-extensible-enum`)."""
     ms = view.extensions.get("x-ms-enum")
