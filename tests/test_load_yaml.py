@@ -79,6 +79,7 @@ def test_aliases_share_until_the_limits_check_unshares_them() -> None:
     "? [a, b]\n: c\n",                                   # complex key
     "a: *nowhere\n",                                     # undefined alias
     "a: !custom x\n",                                    # unknown tag
+    "openapi: 3.0.3\n---\nopenapi: 3.1.0\n",              # two documents
 ])
 def test_constructs_left_to_pyyaml_give_its_result_or_its_error(text: str) -> None:
     try:

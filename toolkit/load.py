@@ -143,7 +143,7 @@ for _cls in (_FastLoader, _TolerantLoader):
 
 class _NeedsFullLoader(Exception):
     """Something the event builder leaves to PyYAML's own constructor (explicit tags, merge keys, complex keys,
-    undefined aliases): rare in OpenAPI documents, and PyYAML then gives its usual result or error."""
+    undefined aliases, a second document): rare in OpenAPI files, and PyYAML then gives its usual result or error."""
 
 
 @dataclass
@@ -168,6 +168,7 @@ def _yaml_from_events(text: str, name: str, max_depth: int) -> tuple[Any, _Event
     open_ids: set[int] = set()
     stack: list[list[Any]] = []  # [container, key, key given, key line]
     root: Any = None
+    documents = 0
     parser = CParser(text)
     try:
         while True:
@@ -208,7 +209,10 @@ def _yaml_from_events(text: str, name: str, max_depth: int) -> tuple[Any, _Event
                                               "a node that contains it: a JSON document cannot contain itself")
             elif kind is yaml.StreamEndEvent:
                 break
+            elif kind is yaml.DocumentStartEvent and documents:
+                raise _NeedsFullLoader  # PyYAML's "expected a single document" error
             else:
+                documents += kind is yaml.DocumentStartEvent
                 continue  # stream and document boundaries
             if kind is yaml.ScalarEvent and event.anchor is not None:
                 _define_anchor(anchors, event, value, build)
