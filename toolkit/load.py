@@ -157,7 +157,10 @@ def _yaml_from_events(text: str, name: str, max_depth: int) -> tuple[Any, _Event
     (which build a node tree first, then walk it object by object), with the same result: the same implicit
     resolvers and scalar constructors as `_FastLoader`, mapping keys made strings, repeated keys (the later wins)
     and repeated anchors (the later wins, as in YAML 1.2 loaders) noted with their line."""
-    from yaml._yaml import CParser
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # a PyYAML built without libyaml
+        raise _NeedsFullLoader from None
 
     resolvers = _FastLoader.yaml_implicit_resolvers
     wildcard = resolvers.get(None, [])
