@@ -16,8 +16,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("report",),
     ("apim", "contract", "diff", "downgrade", "mock", "validate"),
     ("workspace",),
-    ("store", "shape", "schemas"),
-    ("model",),
+    ("store", "shape", "schemas", "gitref"),
+    ("model", "structure"),
     ("catalog", "load"),
     ("errors", "findings", "pointer", "render", "resources"),
 ]
