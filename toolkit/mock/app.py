@@ -1,8 +1,9 @@
 """The Azure-like mock as a Starlette app: both surfaces at once, Azure's refusals, spec-valid answers.
 
 Order of refusals follows Azure: a dated path without `api-version` is 404, an unknown version 400, then a missing
-or wrong key 401, then unknown paths 404, undeclared methods 405, a missing preview header 400, and any request the
-spec rejects (openapi-core) 400. Only then does `Behaviour` answer.
+or wrong key 401, then unknown paths 404, undeclared methods 405, a missing preview header 400, any request the
+spec rejects 400 (openapi-core's verdict, `MountedSpec.request_problem`), unknown query arguments 400. Only then
+does `Behaviour` answer.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
 from typing import Any, AsyncIterator, Callable, Iterable, Sequence
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware

@@ -1,4 +1,4 @@
-"""One spec mounted on one Azure surface: its routes, its openapi-core validator, and its response samples.
+"""One spec mounted on one Azure surface: its routes, its request and response validation, its response samples.
 
 The v1 surface serves `/openai/v1/<path>`; the dated surface serves `/openai/<path>?api-version=<version>` and can
 hold several specs at once, one per api-version.
@@ -9,12 +9,11 @@ from __future__ import annotations
 import json
 import re
 import warnings
-
-import orjson
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import orjson
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
