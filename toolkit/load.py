@@ -327,7 +327,8 @@ def ref_sites(node: Any, where: str = "#") -> Iterator[tuple[Any, Any, dict[str,
                     stack.append((value, i, v, jp.join(ptr, i)))
 
 
-def _is_example_context(ptr: str) -> bool:
+def is_example_context(ptr: str) -> bool:
+    """True under an example value or a vendor extension: a `$ref` there names data, not a schema."""
     return any(t.startswith("x-") or t in ("examples", "example") for t in jp.split(ptr))
 
 
@@ -425,7 +426,7 @@ class _Bundler:
             content = copy.deepcopy(jp.resolve(self._document(target, where), fragment))
         except (FileNotFoundError, KeyError):
             shown = ref if len(ref) < 200 else ref[:200] + "..."
-            if _is_example_context(where):
+            if is_example_context(where):
                 self.notes.append(LoadWarning("missing-external-example", self.root_key, where, f"external example {shown!r} not found; left out"))
                 return {"x-unresolved-ref": ref}
             raise RefError(self.root_key, f"dangling external $ref {shown!r}", where) from None

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, CatalogEntry, load_catalog
-from .errors import SpecLoadError
+from .errors import CatalogError, SpecLoadError
 from .load import Limits
 from .model import Spec
 from .resources import archive_dir, default_mirror, default_store
@@ -32,6 +32,8 @@ class Workspace:
         return Store(self.store_dir, mirror=self.mirror, archive=self.archive, trust_unpinned=self.trust_unpinned)
 
     def pull(self, entry: CatalogEntry, *, force: bool = False, progress: Progress | None = None) -> PulledSpec:
+        if not entry.pinned and not self.trust_unpinned:
+            raise CatalogError(self.catalog.unpinned_hint(entry))
         return self.store.pull(entry, force=force, progress=progress)
 
     def locate(self, argument: str) -> tuple[Path, CatalogEntry | None]:
