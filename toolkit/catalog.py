@@ -160,7 +160,7 @@ class Catalog:
         else:
             pool = sorted({e.version for e in self.entries} | {e.api_version for e in self.entries if e.api_version}
                           | {a for e in self.entries for a in e.aliases})
-        close = difflib.get_close_matches(ident, pool, n=4, cutoff=0.6)
+        close = difflib.get_close_matches(ident, pool, n=3, cutoff=0.6)
         if not close:
             return "; run 'aoai-spec catalog' to list the ids"
         shown = [c if "@" in ident or c in self._by_id else f"{c} ({self.get(c).id})" for c in close]
