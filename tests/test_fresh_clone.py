@@ -5,7 +5,7 @@ It clones the committed HEAD of the checkout the tests run in (uncommitted chang
 into a new virtual environment with `pip install -e .`, and runs the README's first command. Two deviations keep it
 offline and short, and both are on purpose:
 - the dependencies come from the running interpreter (a `.pth` line) and the install uses
-  `--no-build-isolation --no-index --no-deps` (hatchling is in the test extra): no package index is reached;
+  `--no-build-isolation --no-index --no-deps` (hatchling and editables are in the test extra): no package index is reached;
 - `report` runs with `--no-contract`: the contract stage against the mock takes minutes and has its own tests;
   every other stage (validate, diff, compat, APIM) runs on every pinned version.
 """
