@@ -310,6 +310,7 @@ def _entry_dict(entry: CatalogEntry) -> dict[str, Any]:
         "fidelity": entry.fidelity,
         "variant_of": entry.variant_of,
         "aliases": list(entry.aliases),
+        "replaces": list(entry.replaces),
     }
 
 

@@ -104,15 +104,17 @@ def update_command(families: tuple[str, ...], dry_run: bool, fmt: str, github_ap
 @format_option("text", "json")
 @workspace_options
 def pull_command(ids: tuple[str, ...], pull_all: bool, force: bool, fmt: str, ws: Workspace) -> None:
-    """Fetch catalog specs into the store and verify their sha256.
+    """Fetch catalog specs and verify their sha256.
 
-    Files come from --mirror (or AOAI_SPEC_MIRROR) when given, else from their pinned URL. A mismatch, a missing
-    file or a network error exits 2 and leaves the store as it was.
+    An archived version (every pinned one in this repository) is served from specs/archive after its sha256 is
+    checked: nothing is copied or downloaded. Other versions come from --mirror (or AOAI_SPEC_MIRROR) when
+    given, else from their pinned URL, into the store. A mismatch, a missing file or a network error exits 2
+    and leaves the store as it was.
 
     \b
     Examples:
-      aoai-spec pull 2024-10-21 v1 --mirror ../shared/upstream-specs
-      aoai-spec pull --all
+      aoai-spec pull 2024-10-21 v1
+      aoai-spec pull --all --format json
     """
     if not ids and not pull_all:
         raise click.UsageError("name at least one catalog id, or pass --all")
