@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from conftest import free_port
+from toolkit.mock.server import serve_in_background
 
 
 @dataclass
@@ -182,23 +178,9 @@ def _not_found() -> Response:
                         status_code=404)
 
 
-@contextmanager
-def serve(fake: FakeGitHub) -> Iterator[str]:
-    """Run the fake on 127.0.0.1 (a free port, real HTTP) in a thread; yield its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(fake.app, host="127.0.0.1", port=port, log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the fake GitHub did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+def serve(fake: FakeGitHub):
+    """Run the fake on 127.0.0.1 (a free port, real HTTP) in a thread; a context manager yielding its base URL."""
+    return serve_in_background(fake.app)
 
 
 def truncated(body: bytes) -> Response:

@@ -477,3 +477,12 @@ def test_real_catalog_unpinned_previews_and_v1_become_pinned(fake, tmp_path: Pat
     new = {e["id"]: e for e in catalog["entries"]}
     assert all(new[i] == e for i, e in old.items())
     assert {k: v for k, v in catalog.items() if k != "entries"} == {k: v for k, v in REAL.items() if k != "entries"}
+
+
+def test_an_unwatched_family_is_a_usage_error(fake, tmp_path: Path) -> None:
+    github, base = fake
+    specs = make_specs(tmp_path, github)
+    result = update(specs, base, "--family", "azure-openai-typespec")
+    assert_one_line_error(result, "family azure-openai-typespec is not watched",
+                          "watched families: azure-openai-inference, azure-openai-v1, openai")
+    assert github.requests == []

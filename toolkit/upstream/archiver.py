@@ -69,7 +69,7 @@ class _Downloader:
         if actual != item.sha or len(data) != item.size:
             raise IntegrityError(
                 f"{repo}@{sha[:10]}:{upstream}: downloaded {len(data):,} bytes with git blob sha {actual[:12]}, the API "
-                f"lists {item.size:,} bytes with {names.shown(item.sha)[:14]}; nothing was written")
+                f"lists {item.size:,} bytes with {names.shown(item.sha[:12])}; nothing was written")
         return data
 
     def _listing(self, folder: str) -> dict[str, ContentItem]:
@@ -90,8 +90,8 @@ class _Downloader:
         return self._listings[folder]
 
 
-def archive_version(github: GitHub, candidate: Candidate, staging: StagedUpdate, *, limits: Limits | None = None,
-                    licence: dict[str, str] | None = None) -> ArchivedVersion | None:
+def archive_version(github: GitHub, candidate: Candidate, staging: StagedUpdate, *,
+                    limits: Limits | None = None) -> ArchivedVersion | None:
     """Stage `candidate`'s files; None when the commit does not hold its file (a commit that deleted it)."""
     limits = limits or Limits()
     label = f"{candidate.source.repo}@{candidate.commit.sha[:10]}:{candidate.path}"
@@ -111,9 +111,9 @@ def archive_version(github: GitHub, candidate: Candidate, staging: StagedUpdate,
         lacking = f" (upstream lacks {', '.join(missing)})" if missing else ""
         where = f" at {exc.pointer}" if exc.pointer else ""
         raise UpstreamError(f"{label} does not load: {exc.message}{where}{lacking}") from None
-    warnings = [_warning(label, w, missing) for w in loaded.warnings]
+    warnings = [_warning(label, w) for w in loaded.warnings]
     entry = _entry(candidate, folder, fetched, loaded.document, github)
-    rows = [_provenance_row(candidate, folder, item, loaded.document if item is fetched[0] else None, licence)
+    rows = [_provenance_row(candidate, folder, item, loaded.document if item is fetched[0] else None)
             for item in fetched]
     return ArchivedVersion(candidate, entry, rows, staged, warnings)
 
@@ -152,7 +152,7 @@ def _with_references(downloader: _Downloader, main_name: str, main: bytes, limit
     return fetched, missing
 
 
-def _warning(label: str, warning: LoadWarning, missing: list[str]) -> str:
+def _warning(label: str, warning: LoadWarning) -> str:
     if warning.id == "missing-external-example":
         return f"{label}: an example file it references is missing upstream and was left out ({warning.message})"
     return f"{label}: {warning.message} at {warning.pointer}"
@@ -202,8 +202,8 @@ def _source(github: GitHub, candidate: Candidate, relative: str) -> dict[str, st
     return {"repo": repo, "commit": sha, "path": path, "url": github.raw_url(repo, sha, path)}
 
 
-def _provenance_row(candidate: Candidate, folder: str, item: _Fetched, document: dict[str, Any] | None,
-                    licence: dict[str, str] | None) -> dict[str, Any]:
+def _provenance_row(candidate: Candidate, folder: str, item: _Fetched,
+                    document: dict[str, Any] | None) -> dict[str, Any]:
     source = candidate.source
     spec_dir = posixpath.dirname(candidate.path)
     info = (document or {}).get("info") if isinstance((document or {}).get("info"), dict) else {}
@@ -223,8 +223,8 @@ def _provenance_row(candidate: Candidate, folder: str, item: _Fetched, document:
         "info_version": info.get("version"),
         "fidelity": "exact",
         "commit_date": candidate.commit.day,
-        "derivation": f"unchanged blob, archived by `aoai-spec catalog update` (git blob sha verified against "
-                      f"GitHub's listing at the commit)",
+        "derivation": "unchanged blob, archived by `aoai-spec catalog update` (git blob sha verified against "
+                      "GitHub's listing at the commit)",
+        "license": {**source.license, "from": source.repo},
     }
-    row["license"] = {**(licence or source.license), "from": source.repo}
     return row

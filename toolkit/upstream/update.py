@@ -40,7 +40,7 @@ class UpdateResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "dry_run": self.dry_run,
-            "added": [{**a.entry, "replaces": a.candidate.replaces} for a in self.added],
+            "added": [{**a.entry, "pins": a.candidate.replaces} for a in self.added],
             "changelog": [s.to_dict() for s in self.sections],
             "first_in_family": self.firsts,
             "warnings": self.warnings,
@@ -55,8 +55,7 @@ def update_catalog(catalog_path: Path, archive: Path, github: GitHub, *, familie
     PROVENANCE.json lives beside the archive (`specs/PROVENANCE.json` for `specs/archive/`)."""
     catalog_path, archive = Path(catalog_path), Path(archive)
     provenance_path = archive.parent / "PROVENANCE.json"
-    if not dry_run:
-        recover(archive)
+    recover(archive)  # an update killed mid-swap is rolled back before the catalog is read
     raw = _read_json(catalog_path, "catalog")
     catalog = parse_catalog(raw, catalog_path)
     sources = watch_sources(raw, families)
