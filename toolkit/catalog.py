@@ -1,6 +1,7 @@
 """The catalog: every spec version the project knows, as data (`specs/catalog.json`), plus surface facts.
 
-Ids are `FAMILY@VERSION`; a bare version (`2024-10-21`, `v1`) names the Azure OpenAI spec of that version.
+Ids are `FAMILY@VERSION`; a bare version (`2024-10-21`, `2025-03-01-preview`) or an alias (`v1`) names the best
+entry that holds it, whichever family that is (`Catalog.best_of_version` says what best means).
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ class Catalog:
             best = self.best_of_version(ident)
             if best is not None:
                 return best
-        raise CatalogError(f"unknown catalog id {ident!r}{self._suggestion(ident)}")
+        hint = self.suggest(ident) or "run 'aoai-spec catalog' to list the ids"
+        raise CatalogError(f"unknown catalog id {ident!r}; {hint}")
 
     def holding(self, version: str) -> list[CatalogEntry]:
         """Every entry of a bare version, best first: its own version name, or the api-version of a dated one
@@ -153,18 +155,17 @@ class Catalog:
         return (0 if entry.pinned else 1, _FIDELITY_RANK.get(entry.fidelity or "", len(_FIDELITY_RANK)), family,
                 1 if entry.variant_of else 0, entry.id)
 
-    def _suggestion(self, ident: str) -> str:
-        """`; did you mean X, Y?` from the closest ids (for FAMILY@VERSION) or versions and aliases (bare)."""
+    def suggest(self, ident: str) -> str:
+        """`did you mean X, Y?` from the closest ids (for FAMILY@VERSION) or versions and aliases (bare); "" when
+        nothing is close."""
         if "@" in ident:
             pool = [e.id for e in self.entries] + [r for e in self.entries for r in e.replaces]
         else:
             pool = sorted({e.version for e in self.entries} | {e.api_version for e in self.entries if e.api_version}
                           | {a for e in self.entries for a in e.aliases})
         close = difflib.get_close_matches(ident, pool, n=3, cutoff=0.6)
-        if not close:
-            return "; run 'aoai-spec catalog' to list the ids"
         shown = [c if "@" in ident or c in self._by_id else f"{c} ({self.get(c).id})" for c in close]
-        return f"; did you mean {', '.join(shown)}?"
+        return f"did you mean {', '.join(shown)}?" if shown else ""
 
     def unpinned_hint(self, entry: CatalogEntry) -> str:
         """What a user can do about an unpinned entry: the archived versions nearest to it."""

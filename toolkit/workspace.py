@@ -44,7 +44,8 @@ class Workspace:
         if self.catalog.looks_like_id(argument):
             entry = self.catalog.get(argument)
             return self.pull(entry).path, entry
-        raise SpecLoadError(argument, "no such file, and not a catalog id (run 'aoai-spec catalog' to list them)")
+        hint = self.catalog.suggest(argument) or "run 'aoai-spec catalog' to list them"
+        raise SpecLoadError(argument, f"no such file, and not a catalog id ({hint})")
 
     def open(self, argument: str) -> Spec:
         """Load a SPEC argument into a bundled `Spec` that knows its catalog id (when it has one)."""

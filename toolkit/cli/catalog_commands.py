@@ -73,7 +73,6 @@ def update_command(families: tuple[str, ...], dry_run: bool, fmt: str, github_ap
       aoai-spec catalog update --dry-run
       aoai-spec catalog update --family azure-openai-inference --token-env GITHUB_TOKEN
     """
-    from ..catalog import load_catalog
     from ..resources import archive_dir, catalog_path
     from ..upstream import GitHub, update_catalog
 
@@ -82,7 +81,7 @@ def update_command(families: tuple[str, ...], dry_run: bool, fmt: str, github_ap
         token = os.environ.get(token_env)
         if not token:
             raise AoaiSpecError(f"--token-env {token_env}: that environment variable is not set or empty")
-    chosen_catalog = load_catalog(catalog_file).path or catalog_path()
+    chosen_catalog = catalog_file or catalog_path()
     chosen_archive = archive or archive_dir()
     with GitHub(github_api, raw_url, token=token, max_wait=max_wait) as github:
         result = update_catalog(chosen_catalog, chosen_archive, github, families=families, dry_run=dry_run,
