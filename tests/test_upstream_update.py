@@ -129,9 +129,11 @@ def fake() -> Iterator[tuple[FakeGitHub, str]]:
 def test_new_preview_v1_and_openai_commits_are_archived_pinned_and_described(fake, tmp_path: Path) -> None:
     github, base = fake
     specs = make_specs(tmp_path, github)
+    (specs / "catalog.json").chmod(0o664)
     result = update(specs, base, "--format", "json")
     assert result.returncode == 1, result.stderr
     out = json.loads(result.stdout)
+    assert (specs / "catalog.json").stat().st_mode & 0o777 == 0o664  # rewritten, its mode kept
     azure_v1 = github.repos[AZ].history[2].sha
     azure_first = github.repos[AZ].history[0].sha
     openai_new = github.repos[OA].history[1].sha

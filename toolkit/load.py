@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -521,6 +522,7 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        os.fchmod(fd, _file_mode(path))  # mkstemp makes it 0600: keep the replaced file's mode, else the umask's
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             if durable:
@@ -532,6 +534,15 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise OutputError(path, str(exc.strerror or exc)) from None
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)  # the only portable way to read the umask is to set it, then put it back
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def dump(document: Any, fmt: str = "json", *, minify: bool = False) -> str:
