@@ -488,3 +488,13 @@ def test_an_unwatched_family_is_a_usage_error(fake, tmp_path: Path) -> None:
     assert_one_line_error(result, "family azure-openai-typespec is not watched",
                           "watched families: azure-openai-inference, azure-openai-v1, openai")
     assert github.requests == []
+
+
+def test_the_groups_catalog_option_is_the_one_updated(fake, tmp_path: Path) -> None:
+    github, base = fake
+    specs = make_specs(tmp_path, github)
+    result = run_cli("catalog", "--catalog", str(specs / "catalog.json"), "update", "--archive", str(specs / "archive"),
+                     "--github-api", f"{base}/api", "--raw-url", f"{base}/raw", "--family", "azure-openai-inference",
+                     "--dry-run", env={"AOAI_SPEC_CATALOG": ""})
+    assert result.returncode == 1, result.stderr
+    assert "== azure-openai-inference@2025-01-01-preview -> azure-openai-inference@2025-04-01-preview" in result.stdout

@@ -30,7 +30,9 @@ def catalog_command(fmt: str, families: tuple[str, ...], ws: Workspace) -> None:
       aoai-spec catalog
       aoai-spec catalog --format json --family azure-openai-inference
     """
-    if click.get_current_context().invoked_subcommand is not None:
+    context = click.get_current_context()
+    if context.invoked_subcommand is not None:
+        context.obj = ws  # `catalog --catalog FILE update` updates FILE
         return
     entries = [e for e in ws.catalog if not families or e.family in families]
     if fmt == "json":
@@ -81,7 +83,8 @@ def update_command(families: tuple[str, ...], dry_run: bool, fmt: str, github_ap
         token = os.environ.get(token_env)
         if not token:
             raise AoaiSpecError(f"--token-env {token_env}: that environment variable is not set or empty")
-    chosen_catalog = catalog_file or catalog_path()
+    parent = click.get_current_context().obj
+    chosen_catalog = catalog_file or (parent.catalog.path if isinstance(parent, Workspace) else None) or catalog_path()
     chosen_archive = archive or archive_dir()
     with GitHub(github_api, raw_url, token=token, max_wait=max_wait) as github:
         result = update_catalog(chosen_catalog, chosen_archive, github, families=families, dry_run=dry_run,
