@@ -498,3 +498,24 @@ def test_the_groups_catalog_option_is_the_one_updated(fake, tmp_path: Path) -> N
                      "--dry-run", env={"AOAI_SPEC_CATALOG": ""})
     assert result.returncode == 1, result.stderr
     assert "== azure-openai-inference@2025-01-01-preview -> azure-openai-inference@2025-04-01-preview" in result.stdout
+
+
+def test_a_running_update_is_not_disturbed_and_a_dead_ones_leftovers_are_cleared(fake, tmp_path: Path) -> None:
+    import subprocess
+
+    github, base = fake
+    specs = make_specs(tmp_path, github)
+    staging = specs / ".catalog-update"
+    staging.mkdir()
+    (staging / "files").mkdir()
+    other = subprocess.Popen(["sleep", "60"])
+    try:
+        (staging / "pid").write_text(str(other.pid))
+        assert_one_line_error(update(specs, base, "--family", "openai"), "another catalog update is running")
+        assert (staging / "files").is_dir()
+    finally:
+        other.kill()
+        other.wait()
+    result = update(specs, base, "--family", "openai")  # its process is gone: the leftovers are cleared
+    assert result.returncode == 1, result.stderr
+    assert not staging.exists()

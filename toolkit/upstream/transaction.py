@@ -38,8 +38,7 @@ class StagedUpdate:
             self.root.mkdir(parents=True)
             (self.root / "pid").write_text(str(os.getpid()))
         except FileExistsError:
-            raise ArchiveError(f"{self.root}: another catalog update is running (or was killed while staging); "
-                               "remove the folder if no update is running") from None
+            raise ArchiveError(f"{self.root}: another catalog update started at the same time") from None
         except OSError as exc:
             raise ArchiveError(f"{self.root}: cannot create the staging folder: {exc.strerror or exc}") from None
         return self
@@ -111,15 +110,18 @@ class StagedUpdate:
 
 
 def recover(archive: Path) -> bool:
-    """Roll back an update that was killed mid-swap (its journal is still there); True when one was."""
+    """Roll back an update that was killed mid-swap (its journal is still there) and clear what a killed update
+    left staged; True when a swap was rolled back. A staging folder of a live update is left alone."""
     root = Path(archive).parent / STAGING_NAME
-    if not (root / "journal.json").is_file():
-        if root.is_dir() and not _alive(root / "pid"):
-            shutil.rmtree(root, ignore_errors=True)  # killed while downloading: nothing was swapped
+    if not root.is_dir():
         return False
-    _roll_back(Path(archive), root)
+    if _alive(root / "pid"):
+        raise ArchiveError(f"{root}: another catalog update is running; try again when it is done")
+    journal = (root / "journal.json").is_file()
+    if journal:
+        _roll_back(Path(archive), root)
     shutil.rmtree(root, ignore_errors=True)
-    return True
+    return journal
 
 
 def _roll_back(archive: Path, root: Path) -> None:
@@ -160,8 +162,12 @@ def _restore(record: dict[str, str | None]) -> None:
 
 
 def _alive(pid_file: Path) -> bool:
+    """True when the process that wrote `pid_file` still runs (and is not this one, whose own earlier update
+    cannot be running: updates are not threaded)."""
     try:
         pid = int(pid_file.read_text())
+        if pid == os.getpid():
+            return False
         os.kill(pid, 0)
     except (OSError, ValueError):
         return False

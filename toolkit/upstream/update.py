@@ -81,7 +81,7 @@ def update_catalog(catalog_path: Path, archive: Path, github: GitHub, *, familie
         new_catalog = parse_catalog(new_raw, catalog_path)
         _changelog(result, new_catalog, archive, staging)
         if not dry_run:
-            staging.commit(_dump(new_raw, newline=True), _dump(_with_rows(provenance, result.added), newline=True))
+            staging.commit(_dump(new_raw), _dump(_with_rows(provenance, result.added)))
     return result
 
 
@@ -97,8 +97,9 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
     return value
 
 
-def _dump(value: dict[str, Any], *, newline: bool) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + ("\n" if newline else "")
+def _dump(value: dict[str, Any]) -> str:
+    """The layout of specs/catalog.json and PROVENANCE.json: two-space indent, UTF-8, a final newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
 def _with_entries(raw: dict[str, Any], added: list[ArchivedVersion]) -> dict[str, Any]:
