@@ -310,29 +310,21 @@ def test_hostile_folder_names_are_refused_before_anything_is_written(fake, tmp_p
     assert not list(tmp_path.glob("**/tmp")) and not (tmp_path / "x").exists()
 
 
-def test_a_ref_leaving_the_spec_folder_is_refused(fake, tmp_path: Path) -> None:
+@pytest.mark.parametrize("old, new, needles", [
+    ("./examples/chat_completions.json", "../../../../../../etc/passwd", ["leaves the spec's folder"]),
+    ('"#/components/schemas/createChatCompletionResponse"', '"./schemas/response.json"',
+     ["does not load", "dangling external $ref", "upstream lacks", "schemas/response.json"]),
+], ids=["ref-leaving-the-folder", "schema-file-missing-upstream"])
+def test_a_new_version_whose_refs_cannot_be_archived_is_an_error(fake, tmp_path: Path, old: str, new: str,
+                                                                  needles: list[str]) -> None:
     github, base = fake
     specs = make_specs(tmp_path, github)
     before = snapshot(specs)
-    hostile = (UP / "inference-2025-04-01-preview.json").read_text().replace(
-        "./examples/chat_completions.json", "../../../../../../etc/passwd")
-    github.repos[AZ].commit("2025-05-02T00:00:00Z", {f"{INFERENCE}/preview/2025-05-01-preview/inference.json":
-                                                     hostile.encode()})
-    result = update(specs, base, "--family", "azure-openai-inference")
-    assert_one_line_error(result, "leaves the spec's folder")
-    assert snapshot(specs) == before
-
-
-def test_a_schema_file_missing_upstream_is_an_error(fake, tmp_path: Path) -> None:
-    github, base = fake
-    specs = make_specs(tmp_path, github)
-    before = snapshot(specs)
-    text = (UP / "inference-2025-04-01-preview.json").read_text().replace(
-        '"#/components/schemas/createChatCompletionResponse"', '"./schemas/response.json"')
+    text = (UP / "inference-2025-04-01-preview.json").read_text().replace(old, new)
     github.repos[AZ].commit("2025-05-02T00:00:00Z", {f"{INFERENCE}/preview/2025-05-01-preview/inference.json":
                                                      text.encode()})
     result = update(specs, base, "--family", "azure-openai-inference")
-    assert_one_line_error(result, "does not load", "dangling external $ref", "upstream lacks", "schemas/response.json")
+    assert_one_line_error(result, *needles)
     assert snapshot(specs) == before
 
 
