@@ -61,6 +61,8 @@ class CatalogEntry:
     upstream: dict[str, str] | None = None
     notes: str | None = None
     replaces: tuple[str, ...] = ()  # ids of unpinned entries this pinned one took the place of
+    coverage: str = "whole"  # "whole": the entry's whole surface; "subset": only part of it (see coverage_note)
+    coverage_note: str | None = None
 
     @property
     def filename(self) -> str:
@@ -230,7 +232,8 @@ _FIDELITY_RANK = {"exact": 0, "reconstructed": 0, "exact-copy-unverified": 0, "t
                   "vendored-modified": 1, "vendored-apim-export": 2}
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # family and version name store folders
 _REQUIRED = ("id", "family", "version", "status", "surface", "openapi", "released")
-_OPTIONAL_TEXT = ("file", "sha256", "fidelity", "title", "variant_of", "notes")
+_OPTIONAL_TEXT = ("file", "sha256", "fidelity", "title", "variant_of", "notes", "coverage", "coverage_note")
+COVERAGE = ("whole", "subset")
 
 
 def _source(raw: dict[str, Any]) -> Source:
@@ -254,6 +257,8 @@ def _check_entry(raw: Any) -> None:
     for key in _OPTIONAL_TEXT:
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise CatalogError(f"catalog entry {ident!r}: field {key!r} must be a string")
+    if raw.get("coverage", "whole") not in COVERAGE:
+        raise CatalogError(f"catalog entry {ident!r}: coverage must be one of {', '.join(COVERAGE)}")
     if not all(isinstance(raw.get(key, []), list) for key in ("aliases", "attachments", "replaces")):
         raise CatalogError(f"catalog entry {ident!r}: 'aliases', 'attachments' and 'replaces' must be lists")
 
@@ -284,6 +289,8 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
             upstream=raw.get("upstream"),
             notes=raw.get("notes"),
             replaces=tuple(raw.get("replaces", ())),
+            coverage=raw.get("coverage", "whole"),
+            coverage_note=raw.get("coverage_note"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CatalogError(f"catalog entry {raw.get('id', '?')!r} is missing field {exc}") from None
@@ -312,6 +319,8 @@ def _entry_dict(entry: CatalogEntry) -> dict[str, Any]:
         "variant_of": entry.variant_of,
         "aliases": list(entry.aliases),
         "replaces": list(entry.replaces),
+        "coverage": entry.coverage,
+        "coverage_note": entry.coverage_note,
     }
 
 
