@@ -152,21 +152,41 @@ def _params():
 # --------------------------------------------------------------------------------------------------- running
 
 
+def _input_text(name: str) -> str:
+    """An input file's content: a file of this repository when the example names one (the README's examples
+    use `tests/fixtures/...`), else a fixture from INPUTS."""
+    if (REPO / name).is_file():
+        return (REPO / name).read_text(encoding="utf-8")
+    assert name in INPUTS, f"the example needs an input file {name!r}: add it to INPUTS in {__file__}"
+    return INPUTS[name]
+
+
 def _prepare(args: tuple[str, ...], folder: Path) -> dict[str, str]:
-    """Create the input files the example names; return the environment variables it names, set."""
+    """Create the input files the example names (`git:REF:PATH` ones committed to a git repository in the
+    folder); return the environment, with the variables it names set to a dummy value."""
     env = {**os.environ}
+    committed: list[str] = []
     for i, token in enumerate(args):
         previous = args[i - 1] if i else ""
         if previous.endswith("-env") and previous.startswith("--"):
             env[token] = "example-dummy-secret"
             continue
-        if previous in OUTPUT_OPTIONS or ":" in token or not re.search(r"\.(ya?ml|json)$", token):
+        git = re.fullmatch(r"git:(HEAD|main):(.+)", token)
+        name = git.group(2) if git else token
+        if previous in OUTPUT_OPTIONS or token.startswith("-") or (":" in token and not git) or not re.search(
+                r"\.(ya?ml|json|txt)$", name):
             continue
-        if (folder / token).exists() or token.startswith("-"):
-            continue
-        assert token in INPUTS, f"the example needs an input file {token!r}: add it to INPUTS in {__file__}"
-        (folder / token).parent.mkdir(parents=True, exist_ok=True)
-        (folder / token).write_text(INPUTS[token])
+        if not (folder / name).exists():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(_input_text(name), encoding="utf-8")
+        if git:
+            committed.append(name)
+    if committed:
+        quiet = {"cwd": folder, "env": env, "check": True, "capture_output": True}
+        subprocess.run(["git", "init", "--quiet", "--initial-branch", "main"], **quiet)
+        subprocess.run(["git", "add", *committed], **quiet)
+        subprocess.run(["git", "-c", "user.name=example", "-c", "user.email=example@example.invalid", "commit",
+                        "--quiet", "-m", "example input"], **quiet)
     return env
 
 
