@@ -148,7 +148,8 @@ def bundle_command(spec: str, output: Path | None, fmt: str, ws: Workspace) -> N
     """
     loaded = ws.open(spec)
     for warning in loaded.warnings:
-        note(f"warning: {warning}")
+        if warning.id != "duplicate-key":  # already said by the workspace
+            note(f"warning: {warning}")
     emit(dump(loaded.document, fmt), output)
 
 
