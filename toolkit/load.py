@@ -18,6 +18,7 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 import warnings as _warnings
 from dataclasses import dataclass, field
@@ -470,7 +471,8 @@ def ref_sites(node: Any, where: str = "#") -> Iterator[tuple[Any, Any, dict[str,
                     stack.append((value, i, v, jp.join(ptr, i)))
 
 
-def _is_example_context(ptr: str) -> bool:
+def is_example_context(ptr: str) -> bool:
+    """True under an example value or a vendor extension: a `$ref` there names data, not a schema."""
     return any(t.startswith("x-") or t in ("examples", "example") for t in jp.split(ptr))
 
 
@@ -568,7 +570,7 @@ class _Bundler:
             content = copy.deepcopy(jp.resolve(self._document(target, where), fragment))
         except (FileNotFoundError, KeyError):
             shown = ref if len(ref) < 200 else ref[:200] + "..."
-            if _is_example_context(where):
+            if is_example_context(where):
                 self.notes.append(LoadWarning("missing-external-example", self.root_key, where, f"external example {shown!r} not found; left out"))
                 return {"x-unresolved-ref": ref}
             raise RefError(self.root_key, f"dangling external $ref {shown!r}", where) from None
@@ -787,6 +789,7 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        os.fchmod(fd, _file_mode(path))  # mkstemp makes it 0600: keep the replaced file's mode, else the umask's
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             if durable:
@@ -798,6 +801,15 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise OutputError(path, str(exc.strerror or exc)) from None
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)  # the only portable way to read the umask is to set it, then put it back
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def dump(document: Any, fmt: str = "json", *, minify: bool = False) -> str:
