@@ -166,7 +166,6 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
     \b
     Examples:
       aoai-spec mock --port 8000
-      aoai-spec mock --port 0              # a free port; the URLs are printed on stderr
       # OpenAI(base_url="http://127.0.0.1:8000/openai/v1/", api_key="any")
       # AzureOpenAI(azure_endpoint="http://127.0.0.1:8000", api_key="any", api_version="2024-10-21")
       aoai-spec mock --spec v1 --spec 2024-10-21 --spec 2025-04-01-preview --seed 7
