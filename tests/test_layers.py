@@ -13,7 +13,7 @@ import pytest
 # may use each other (apim builds on downgrade, contract drives mock), and the cycle test keeps that one-way.
 LAYERS: list[tuple[str, ...]] = [
     ("cli", "__main__"),
-    ("report",),
+    ("report", "upstream"),
     ("apim", "contract", "diff", "downgrade", "mock", "validate"),
     ("workspace",),
     ("store", "shape", "schemas", "gitref"),
