@@ -179,7 +179,8 @@ STRUCTURE_CASES = {
     "meta-schema error in a component (3.0)": doc(A={"type": "object", "properties": {"n": {"minimum": "1"}}}),
     "meta-schema error (3.1), bool exclusiveMinimum": {**doc(A={"type": "number", "minimum": 0,
                                                                  "exclusiveMinimum": True}), "openapi": "3.1.0"},
-    "regex format through the Python checker": doc(A={"type": "string", "pattern": "^\\p{L}+$"}),
+    # invalid for Python's re and for ECMA regex alike (jsonschema checks the format with regress when installed)
+    "regex format through the Python checker": doc(A={"type": "string", "pattern": "^([a-z]+$"}),
     "default against its schema, with formats": doc(A={"type": "integer", "format": "int32", "default": 2**40},
                                                    B={"type": "object", "default": None},
                                                    C={"type": "object", "nullable": True, "default": None},
