@@ -9,7 +9,8 @@ families (the catalog's release order), plus the consecutive-commit pairs of ope
 the labels file (`git_pairs`), read with `git show SHA:openapi.yaml` from `--openai-repo` when it is given.
 
 Each error-level change is counted once per pair (a change in a shared component reported for many operations is
-one verdict), keyed by `fingerprint` = sha256(rule id, element, message)[:12], and looked up in the labels file,
+one verdict), keyed by `fingerprint` = sha256(rule id, base pointer, revision pointer, element leaf)[:12] (see
+`change_key`), and looked up in the labels file,
 where a person classified it by reading both documents (and checking sample values with jsonschema where it
 helped, see `bench_diff_witness.py`): `true-break`, `false-positive` or `debatable`, with the reason. The
 labels also keep `known_breaks`: real breaks that must be reported at error level. Printed: per pair and in
@@ -29,6 +30,7 @@ import argparse
 import hashlib
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -43,8 +45,12 @@ VERDICTS = ("true-break", "false-positive", "debatable")
 ASD_SAMPLE = 10  # api-smart-diff breaking diffs sampled per pair for hand classification
 
 
-def change_key(rule: str, element: str, message: str) -> str:
-    return hashlib.sha256("\x1f".join((rule, element, message)).encode("utf-8")).hexdigest()[:12]
+def change_key(rule: str, base: str | None, revision: str | None, element: str) -> str:
+    """One verdict = one rule at one pair of JSON pointers about one named element (its last path token), however
+    many operations report it: the report's wording may change, the key does not."""
+    leaf = re.split(r"[.\[\](){}]+", element.strip(".[](){}*"))[-1] if element else ""
+    text = "\x1f".join((rule, base or "", revision or "", leaf))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -76,7 +82,7 @@ def error_verdicts(pair: str, report: Any) -> list[Verdict]:
     for c in report.changes:
         if c.level != "error":
             continue
-        key = change_key(c.id, c.element, c.message)
+        key = change_key(c.id, c.base, c.revision, c.element)
         verdict = out.setdefault(key, Verdict(pair, key, c.id, c.element, c.message, c.base, c.revision))
         if c.operation:
             verdict.operations.append(c.operation)
@@ -143,7 +149,7 @@ def run_asd(tools: Path, base: Any, revision: Any, pair: str, work: Path) -> tup
     sample = rng.sample(breaking, min(ASD_SAMPLE, len(breaking)))
     for item in sample:
         item["path"] = "/".join(str(p) for p in item["path"])
-        item["fingerprint"] = change_key(item["action"], item["path"], "")
+        item["fingerprint"] = change_key(item["action"], item["path"], None, "")
         for key in ("before", "after"):
             text = json.dumps(item.get(key), ensure_ascii=False)
             item[key] = text if len(text) <= 200 else text[:200] + "..."

@@ -79,7 +79,8 @@ class SchemaComparer:
         self.base = base
         self.revision = revision
         self.subsumption = Subsumption()
-        self._memo: dict[tuple[int, int], SchemaDiff | None] = {}
+        # keyed by view identity; the entry holds both views so that no key outlives its views' ids
+        self._memo: dict[tuple[int, int], tuple[SchemaDiff | None, SchemaView, SchemaView]] = {}
         self._in_progress: set[tuple[int, int]] = set()
 
     def compare(self, base: Ref, revision: Ref) -> SchemaDiff | None:
@@ -89,7 +90,7 @@ class SchemaComparer:
     def compare_views(self, b: SchemaView, r: SchemaView) -> SchemaDiff | None:
         key = (id(b), id(r))
         if key in self._memo:
-            return self._memo[key]
+            return self._memo[key][0]
         if key in self._in_progress:
             return None
         self._in_progress.add(key)
@@ -98,7 +99,7 @@ class SchemaComparer:
         finally:
             self._in_progress.discard(key)
         result = None if diff.empty else diff
-        self._memo[key] = result
+        self._memo[key] = (result, b, r)
         return result
 
     # -- the comparison itself

@@ -57,13 +57,14 @@ class Subsumption:
     """`covers(outer, inner)`: is every value valid under `inner` valid under `outer`? Memoised per view pair."""
 
     def __init__(self) -> None:
-        self._memo: dict[tuple[int, int], bool | None] = {}
+        # keyed by view identity; the entry holds both views so that no key outlives its views' ids
+        self._memo: dict[tuple[int, int], tuple[bool | None, SchemaView, SchemaView]] = {}
         self._in_progress: set[tuple[int, int]] = set()
 
     def covers(self, outer: Side, inner: Side) -> bool | None:
         key = (id(outer[1]), id(inner[1]))
         if key in self._memo:
-            return self._memo[key]
+            return self._memo[key][0]
         if key in self._in_progress:
             return True  # coinduction: a recursive pair is covered unless some other part says otherwise
         self._in_progress.add(key)
@@ -71,7 +72,7 @@ class Subsumption:
             result = self._covers(outer, inner)
         finally:
             self._in_progress.discard(key)
-        self._memo[key] = result
+        self._memo[key] = (result, outer[1], inner[1])
         return result
 
     def _covers(self, outer: Side, inner: Side) -> bool | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .. import pointer as jp
 from ..model import Spec
@@ -85,13 +85,23 @@ class SchemaView:
     items: Ref | None = None
     additional: Ref | None = None  # additionalProperties when it is a schema
     branches: dict[str, list[Ref]] = field(default_factory=dict)  # "oneOf"/"anyOf" -> members as written
-    members: list[Member] = field(default_factory=list)  # the normalised union (see the module docstring)
+    normalised: list[Member] = field(default_factory=list)  # the normalised union: read it as `members`
     rest_all_of: list[Ref] = field(default_factory=list)  # allOf members that could not be folded
     is_bool: bool | None = None  # a boolean schema (`true`/`false`)
     mapping: dict[str, str] = field(default_factory=dict)  # discriminator mapping: value -> $ref
     base_discriminator: str | None = None  # the discriminator property of the base this schema extends
     implicit_union: bool = False  # branches come from a discriminator mapping (TypeSpec-style polymorphism)
     node: Any = None  # the schema as written (identity matters: views are memoised by it)
+    pending: Callable[["SchemaView"], None] | None = field(default=None, repr=False)  # fills `normalised` lazily
+
+    @property
+    def members(self) -> list[Member]:
+        """The normalised union (see the module docstring). A discriminated base's subtypes extend the base
+        itself, so they are built on first use, once the base is complete, never while it is being built."""
+        if self.pending is not None:
+            finish, self.pending = self.pending, None
+            finish(self)
+        return self.normalised
 
     @property
     def union_kind(self) -> str | None:
@@ -121,25 +131,30 @@ def _is_null_branch(node: Any) -> bool:
 def _free(view: SchemaView) -> bool:
     """A typed schema with no constraint at all (`{type: string}`): it accepts every value of its type."""
     return bool(view.types) and (view.enum is None or view.enum_open) and not (
-        view.properties or view.required or view.items or view.additional or view.members or view.rest_all_of
+        view.properties or view.required or view.items or view.additional or view.branches or view.rest_all_of
         or set(view.keywords) - ANNOTATION_KEYWORDS)
 
 
 def _enum_only(view: SchemaView) -> bool:
     """A list of values and nothing else (`{type: string, enum: [...]}`)."""
     return view.enum is not None and not view.enum_open and not (
-        view.properties or view.required or view.items or view.additional or view.members or view.rest_all_of
+        view.properties or view.required or view.items or view.additional or view.branches or view.rest_all_of
         or set(view.keywords) - ANNOTATION_KEYWORDS)
 
 
 def _accepts_null(view: SchemaView) -> bool:
-    return view.nullable or (view.types is None and view.enum is None and not view.members and view.is_bool is not False)
+    return view.nullable or (view.types is None and view.enum is None and not view.branches
+                             and view.is_bool is not False)
+
+
+def _types_within(view: SchemaView, host: SchemaView) -> bool:
+    return bool(view.types) and all(type_accepts(host.types, t) for t in view.types or ())
 
 
 def _nullable_marker(view: SchemaView) -> bool:
     """`{nullable: true}` and nothing else: an allOf member that only makes its siblings nullable."""
     return view.nullable and view.types is None and view.enum is None and not (
-        view.properties or view.required or view.items or view.additional or view.members or view.branches)
+        view.properties or view.required or view.items or view.additional or view.branches)
 
 
 def json_type(value: Any) -> str:
@@ -330,15 +345,26 @@ class Viewer:
         kind = view.union_kind
         if kind is None:
             return
+        if any(_is_null_branch(ref[0]) for ref in view.branches[kind]):
+            view.nullable = True
+        if view.implicit_union:
+            view.pending = self._finish_members
+            return
         members, nullable = self._flatten(view)
         if nullable:
             view.nullable = True
         members = _absorb_open_enums(members)
-        if len(members) == 1 and not view.properties and not view.implicit_union:
+        if len(members) == 1 and not view.properties:
             del view.branches[kind]
             self._fold(view, members[0].view)
+            self._normalise_union(view)  # the one member may be a union with fields of its own
             return
-        view.members = members
+        view.normalised = members
+
+    def _finish_members(self, view: SchemaView) -> None:
+        members, nullable = self._flatten(view)
+        view.nullable = view.nullable or nullable
+        view.normalised = _absorb_open_enums(members)
 
     def _flatten(self, parent: SchemaView) -> tuple[list[Member], bool]:
         """Members of `parent`'s union without its null-only members, and whether any member accepts null. A
@@ -427,9 +453,7 @@ class Viewer:
             view.additional = member.additional
         if wrapper or not member.implicit_union:  # a subtype's allOf on its base must not inherit the subtypes
             for key, branch in member.branches.items():
-                view.branches.setdefault(key, branch)
-            if member.members and not view.members:
-                view.members = list(member.members)
+                view.branches.setdefault(key, branch)  # `_normalise_union` makes the members from them
             view.implicit_union = view.implicit_union or (wrapper and member.implicit_union)
         view.rest_all_of.extend(member.rest_all_of)
         if member.mapping and not view.mapping:
@@ -438,18 +462,25 @@ class Viewer:
 
 def _absorb_open_enums(members: list[Member]) -> list[Member]:
     """`anyOf: [{type: string}, {type: string, enum: [a, b]}]` accepts every string: the enum member only names
-    known values. Such enum members are folded into the free member of their type as its open `enum`."""
-    free = [m for m in members if _free(m.view)]
-    if not free:
+    known values. Such enum members (and free members of a type another free member covers) are folded into the
+    free member of their type, whose `enum` lists the known values of an open set."""
+    hosts: list[Member] = []
+    for member in members:
+        if _free(member.view) and not any(_types_within(member.view, h.view) for h in hosts):
+            hosts.append(member)
+    if not hosts:
         return members
     known: dict[int, dict[str, Any]] = {}
     out: list[Member] = []
     for member in members:
         view = member.view
         host = None
-        if _enum_only(view) and member.tag is None:
-            host = next((f for f in free if all(type_accepts(f.view.types, json_type(v)) for v in view.enum.values())),
-                        None)
+        if member not in hosts and member.tag is None:
+            if _enum_only(view):
+                host = next((h for h in hosts if all(type_accepts(h.view.types, json_type(v))
+                                                     for v in (view.enum or {}).values())), None)
+            elif _free(view):
+                host = next((h for h in hosts if _types_within(view, h.view)), None)
         if host is None:
             out.append(member)
             continue

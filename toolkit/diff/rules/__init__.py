@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import azure, docs, parameters, paths, request_bodies, responses, schemas, security, servers
+from . import azure, components, docs, parameters, paths, request_bodies, responses, schemas, security, servers, webhooks
 from .base import LEVELS, Hit, Rule, SchemaContext
 
 RULES: tuple[Rule, ...] = (
@@ -14,6 +14,8 @@ RULES: tuple[Rule, ...] = (
     *security.book.rules,
     *servers.book.rules,
     *azure.book.rules,
+    *webhooks.book.rules,
+    *components.book.rules,
     *docs.book.rules,
 )
 

@@ -164,19 +164,29 @@ def values(items: Iterable[Any]) -> str:
 
 def word_edit(old: Any, new: Any, limit: int = 80) -> str:
     """A short word-level excerpt of a text edit, e.g. `+ gpt-image-2` or `- preview + GA`, capped at `limit`
-    characters; "" when either side is not text. Lets a changelog reader see what a doc change changed."""
+    characters; "" when either side is not text. Words are matched without their punctuation, so a comma moved
+    to make room in a list is no edit. Lets a changelog reader see what a doc change changed."""
     if not isinstance(old, str) or not isinstance(new, str):
         return ""
     a, b = old.split(), new.split()
+    keys_a, keys_b = [_word_key(w) for w in a], [_word_key(w) for w in b]
     hunks = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        removed, added = _hunk(a[i1:i2]), _hunk(b[j1:j2])
         hunks.append(" ".join(part for part in (f"- {removed}" if removed else "", f"+ {added}" if added else "")
                               if part))
-    text = " ... ".join(hunks) or "whitespace only"
+    text = " ... ".join(h for h in hunks if h) or "whitespace or punctuation only"
     return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
+
+
+def _word_key(word: str) -> str:
+    return word.strip("`'\".,;:()[]*_").lower()
+
+
+def _hunk(words: list[str]) -> str:
+    return " ".join(words).lstrip("([").rstrip(".,;:)]")
 
 
 def docs_summary(changes: dict[str, Any]) -> str:

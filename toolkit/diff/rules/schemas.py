@@ -99,7 +99,9 @@ def _requiredness(d: SchemaDiff, ctx: SchemaContext, became_required: bool) -> I
         if became_required and name not in d.base.properties and name not in d.revision.properties:
             continue  # a required name with no schema on either side is a new required property (below)
         word = "required" if became_required else "optional"
-        yield _hit(d, ctx, f"{ctx.subject(name)} became {word}", name)
+        base_ref, revision_ref = d.base.properties.get(name), d.revision.properties.get(name)
+        yield _hit(d, ctx, f"{ctx.subject(name)} became {word}", name, base=base_ref[1] if base_ref else None,
+                   revision=revision_ref[1] if revision_ref else None)
 
 
 def _required_without_schema(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
@@ -154,8 +156,12 @@ def _type_change(d: SchemaDiff) -> tuple[str, str] | None:
     if fmt_change is not None:
         fmt_verdict = ("narrowed" if fmt_change.base is None else "widened" if fmt_change.revision is None
                        else "changed")
-        if fmt_change.base in _NUMERIC_FORMATS and fmt_change.revision in _NUMERIC_FORMATS:
-            fmt_verdict = "compatible"  # int32/int64/float/double are sizing hints on JSON numbers
+        numeric = (d.base.types or frozenset()) | (d.revision.types or frozenset()) <= {"integer", "number"}
+        if (fmt_change.base in _NUMERIC_FORMATS and fmt_change.revision in _NUMERIC_FORMATS) or (
+                numeric and d.base.types and d.revision.types):
+            # int32/int64/float/double are sizing hints on JSON numbers, and so is any other format on a number
+            # (`unixtime`): the values on the wire do not change
+            fmt_verdict = "compatible"
         if verdict is None:
             verdict = fmt_verdict
         elif fmt_verdict not in ("compatible", verdict):

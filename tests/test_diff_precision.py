@@ -1,0 +1,87 @@
+"""One minimal fixture per cause of false or missed verdicts (issue 11), and the real pairs that showed them.
+
+Each fixture in `tests/fixtures/diff/precision/` holds a base and a revision document and the exact list of
+changes (rule id, level, element) the diff must report, plus phrases its messages must contain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from toolkit import Workspace
+from toolkit.diff import compare
+from toolkit.model import Spec
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "diff" / "precision").glob("*.yaml"),
+                  key=lambda p: int(p.name.split("-", 1)[0]))
+
+
+def _case(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_cause_fixture_reports_exactly_the_expected_changes(path: Path) -> None:
+    case = _case(path)
+    report = compare(Spec(document=case["base"]), Spec(document=case["revision"]),
+                     include_docs=case.get("include_docs", False))
+    found = sorted([c.id, c.level, c.element] for c in report.changes)
+    assert found == sorted(case["expected"]), "\n".join(f"{c.level} {c.id} {c.element}: {c.message}"
+                                                        for c in report.changes)
+    messages = [c.message for c in report.changes]
+    for phrase in case.get("messages", []):
+        assert any(phrase in m for m in messages), (phrase, messages)
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_cause_fixture_self_diff_is_empty(path: Path) -> None:
+    case = _case(path)
+    for side in ("base", "revision"):
+        assert compare(Spec(document=case[side]), Spec(document=case[side]), include_docs=True).changes == []
+
+
+@pytest.fixture(scope="module")
+def ws() -> Workspace:
+    return Workspace()
+
+
+def test_typespec_data_source_removed_and_added_are_two_members(ws: Workspace) -> None:
+    """Cause 4 on the real pair: `azure_ml_index` removed, `mongo_db` added, never paired with each other."""
+    report = compare(ws.open("azure-openai-typespec@2024-07-01-preview"),
+                     ws.open("azure-openai-typespec@2024-08-01-preview"), catalog=ws.catalog)
+    sources = [c for c in report.changes if c.element == "data_sources[]"]
+    assert sorted((c.id, c.level, c.message.rsplit(": ", 1)[-1]) for c in sources) == [
+        ("request-property-one-of-added", "info", "oneOf member `mongo_db` added"),
+        ("request-property-one-of-removed", "error", "oneOf member `azure_ml_index` removed"),
+    ]
+    assert not [c for c in report.changes if "(mongo_db)" in c.element]
+    assert not [c for c in report.changes if c.id == "request-property-enum-value-removed"]
+
+
+def test_typespec_spellings_on_real_pairs(ws: Workspace) -> None:
+    """Cause 9 on the real pairs: the nullable array wrapper and the int64 bounds are no change, and the union in
+    a lone allOf shows the real removal of `model_id` and `integrated` (2024-10-01-preview -> 2024-10-21)."""
+    def errors(a: str, b: str) -> list[tuple[str, str, str]]:
+        report = compare(ws.open(f"azure-openai-typespec@{a}"), ws.open(f"azure-openai-typespec@{b}"),
+                         catalog=ws.catalog)
+        return [(c.id, c.element, c.message) for c in report.changes if c.level == "error"]
+
+    assert not [e for e in errors("2024-05-01-preview", "2024-06-01") if e[1] == "attachments"]
+    assert not [e for e in errors("2024-10-21", "2024-11-01-preview") if e[1] == "seed"]
+    ga = errors("2024-10-01-preview", "2024-10-21")
+    removed = {m.rsplit("`", 2)[-2] for i, e, m in ga if i == "request-property-one-of-removed"
+               and e.endswith("embedding_dependency")}
+    assert removed == {"model_id", "integrated"}
+
+
+def test_openai_undeclared_security_is_a_repair(ws: Workspace) -> None:
+    """Cause 5 on the real pair: the admin API key endpoints stop listing two undeclared schemes."""
+    report = compare(ws.open("openai@2024-12-18_d2eaa350b5"), ws.open("openai@2025-01-31_2fb90fe812"),
+                     catalog=ws.catalog)
+    assert not [c for c in report.changes if c.id == "api-security-removed"]
+    repairs = {(c.operation, c.element) for c in report.changes if c.id == "api-security-undeclared-removed"}
+    assert ("DELETE /organization/admin_api_keys/{key_id}", "undeclared:basic_identity_edge") in repairs

@@ -1,0 +1,130 @@
+"""Schemas that no operation or webhook reaches (Realtime and WebSocket events, stream events, leftovers).
+
+OpenAI describes its WebSocket and Realtime events as `components.schemas` that no path uses, so a diff that
+walks operations only never sees them change. They are compared here on their own: a schema unreached on both
+sides is paired by name, and only the roots of the unreached part are compared (a schema another unreached
+schema uses is compared inside it, so each change is reported once, with the path from its root).
+
+No operation says which way such a schema travels, so it is read from its name: `...ClientEvent...`,
+`...Request...` and `...Param(s)` are sent by the client (judged like a request body), everything else is
+received by it (judged like a response). Whether anything uses them is not known either, so the checker caps
+their changes at warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Spec
+from .context import DiffContext
+from .schema_diff import SchemaDiff
+
+_SCHEMAS = "#/components/schemas/"
+_SENT_BY_CLIENT = re.compile(r"ClientEvent|Request|Params?$")
+
+
+@dataclass(eq=False)
+class ComponentDiff:
+    name: str
+    scope: str  # request | response: which way its values travel (see the module docstring)
+    schema: SchemaDiff
+
+
+@dataclass(eq=False)
+class ComponentsDiff:
+    """Unreached schemas: added and removed (name -> pointer), and the modified roots."""
+
+    added: dict[str, str] = field(default_factory=dict)
+    removed: dict[str, str] = field(default_factory=dict)
+    modified: list[ComponentDiff] = field(default_factory=list)
+
+
+def scope_of(name: str) -> str:
+    return "request" if _SENT_BY_CLIENT.search(name) else "response"
+
+
+def _targets(node: Any) -> list[str]:
+    """The `$ref`s under `node`, and the subtypes discriminator mappings name (they belong to their union, though
+    no `$ref` points at them, so `load.ref_sites` alone would miss them)."""
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if isinstance(ref, str):
+                out.append(ref)
+            disc = value.get("discriminator")
+            if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
+                out += [t for t in disc["mapping"].values() if isinstance(t, str)]
+            stack += [v for v in value.values() if isinstance(v, (dict, list))]
+        elif isinstance(value, list):
+            stack += [v for v in value if isinstance(v, (dict, list))]
+    return out
+
+
+def reached_schemas(spec: Spec) -> set[str]:
+    """Names in `components.schemas` that some path or webhook reaches, directly or through other components."""
+    todo = _targets(spec.document.get("paths") or {}) + _targets(spec.document.get("webhooks") or {})
+    seen: set[str] = set()
+    while todo:
+        ref = todo.pop()
+        if ref in seen or not ref.startswith("#/"):
+            continue
+        seen.add(ref)
+        target = spec.try_deref({"$ref": ref})
+        if isinstance(target, (dict, list)):
+            todo += [t for t in _targets(target) if t not in seen]
+    return {ref[len(_SCHEMAS):].split("/", 1)[0] for ref in seen if ref.startswith(_SCHEMAS)}
+
+
+def _unreached(spec: Spec) -> set[str]:
+    schemas = spec.schemas
+    return set(schemas) - reached_schemas(spec) if isinstance(schemas, dict) else set()
+
+
+def _roots(spec: Spec, names: set[str]) -> list[str]:
+    """The unreached schemas no other unreached schema uses (a cycle with no way in gets its first name)."""
+    used_by: dict[str, set[str]] = {}
+    for name in names:
+        for ref in _targets(spec.schemas[name]):
+            if ref.startswith(_SCHEMAS):
+                used = ref[len(_SCHEMAS):].split("/", 1)[0]
+                if used in names and used != name:
+                    used_by.setdefault(used, set()).add(name)
+    roots = sorted(n for n in names if n not in used_by)
+    covered: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name not in covered:
+            covered.add(name)
+            todo += [u for u, users in used_by.items() if name in users]
+    for name in sorted(names - covered):  # cycles nobody enters
+        if name not in covered:
+            roots.append(name)
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                if current not in covered:
+                    covered.add(current)
+                    todo += [u for u, users in used_by.items() if current in users]
+    return roots
+
+
+def compare_unreached(ctx: DiffContext) -> ComponentsDiff:
+    out = ComponentsDiff()
+    base, revision = _unreached(ctx.base), _unreached(ctx.revision)
+    b_all, r_all = ctx.base.schemas, ctx.revision.schemas
+    out.added = {n: _SCHEMAS + n for n in sorted(revision) if n not in b_all}
+    out.removed = {n: _SCHEMAS + n for n in sorted(base) if n not in r_all}
+    both = base & revision
+    roots = set(_roots(ctx.base, both)) | set(_roots(ctx.revision, both))
+    for name in sorted(roots):
+        pointer = _SCHEMAS + name
+        diff = ctx.compare_schemas((b_all[name], pointer), (r_all[name], pointer))
+        if diff is not None:
+            out.modified.append(ComponentDiff(name, scope_of(name), diff))
+    return out
