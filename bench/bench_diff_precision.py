@@ -1,7 +1,7 @@
 """Precision of `aoai-spec diff` error-level verdicts on real spec history (run by hand, not in CI).
 
     python bench/bench_diff_precision.py [--openai-repo /work/.mirror/openai+openai-openapi/repo]
-        [--labels bench/precision/labels.json] [--tools /work/bench-tools] [--markdown]
+        [--labels bench/precision/labels.json] [--tools /work/bench-tools]
         [--dump changes.json] [--engine /path/to/another/checkout]
 
 Pairs: every consecutive pair of the archive's `openai`, `azure-openai-typespec` and `azure-openai-inference`
@@ -45,10 +45,17 @@ VERDICTS = ("true-break", "false-positive", "debatable")
 ASD_SAMPLE = 10  # api-smart-diff breaking diffs sampled per pair for hand classification
 
 
+_AT_PROPERTY = re.compile(r"-property-became-(required|optional)$")
+
+
 def change_key(rule: str, base: str | None, revision: str | None, element: str) -> str:
     """One verdict = one rule at one pair of JSON pointers about one named element (its last path token), however
-    many operations report it: the report's wording may change, the key does not."""
+    many operations report it: the report's wording may change, the key does not. A requiredness change is keyed
+    at the property (older versions of the diff pointed at the enclosing object)."""
     leaf = re.split(r"[.\[\](){}]+", element.strip(".[](){}*"))[-1] if element else ""
+    if _AT_PROPERTY.search(rule) and leaf:
+        suffix = "/properties/" + leaf.replace("~", "~0").replace("/", "~1")
+        base, revision = (p if p is None or p.endswith(suffix) else p + suffix for p in (base, revision))
     text = "\x1f".join((rule, base or "", revision or "", leaf))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -187,7 +194,7 @@ def run(args: argparse.Namespace) -> list[PairResult]:
     return results
 
 
-def summarise(results: list[PairResult], labels: dict[str, Any], markdown: bool) -> int:
+def summarise(results: list[PairResult], labels: dict[str, Any]) -> int:
     by_key = {(lab["pair"], lab["fingerprint"]): lab for lab in labels.get("labels", [])}
     asd_by_key = {(lab["pair"], lab["fingerprint"]): lab for lab in labels.get("asd_labels", [])}
     seen: set[tuple[str, str]] = set()
@@ -235,7 +242,6 @@ def summarise(results: list[PairResult], labels: dict[str, Any], markdown: bool)
     def pct(num: int, den: int) -> str:
         return f"{100 * num / den:.1f} %" if den else "-"
 
-    sep = "|" if markdown else " |"
     print("| Pair | error verdicts | labelled | true | false positive | debatable | strict precision | "
           "api-smart-diff breaking | asd sample: true / labelled |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -244,7 +250,7 @@ def summarise(results: list[PairResult], labels: dict[str, Any], markdown: bool)
         asd_sample = f"{asd_counts['true-break']} / {sum(asd_counts.values())}" if result.asd_sample else "-"
         print(f"| `{result.pair}` | {len(result.verdicts)} | {labelled} | {counts['true-break']} | "
               f"{counts['false-positive']} | {counts['debatable']} | {pct(counts['true-break'], labelled)} | "
-              f"{asd} | {asd_sample} {sep}"[:-2] + " |")
+              f"{asd} | {asd_sample} |")
     print(f"| **total ({len(results)} pairs)** | {totals['errors']} | {totals['labelled']} | {totals['true-break']} "
           f"| {totals['false-positive']} | {totals['debatable']} | "
           f"**{pct(totals['true-break'], totals['labelled'])}** | {totals['asd']} | "
@@ -273,7 +279,6 @@ def main() -> None:
     parser.add_argument("--openai-repo", type=Path, help="a clone of openai/openai-openapi (for the git pairs)")
     parser.add_argument("--labels", type=Path, default=REPO / "bench" / "precision" / "labels.json")
     parser.add_argument("--tools", type=Path, help="folder with asd/node_modules/api-smart-diff")
-    parser.add_argument("--markdown", action="store_true", help="print the table only as Markdown")
     parser.add_argument("--dump", type=Path, help="write every error verdict (and the asd sample) as JSON")
     parser.add_argument("--engine", type=Path, help="run the diff of another checkout (its toolkit/ folder's parent)")
     args = parser.parse_args()
@@ -282,7 +287,7 @@ def main() -> None:
     if args.dump:
         dump(results, args.dump)
     labels = json.loads(args.labels.read_text()) if args.labels.exists() else {}
-    sys.exit(summarise(results, labels, args.markdown))
+    sys.exit(summarise(results, labels))
 
 
 if __name__ == "__main__":

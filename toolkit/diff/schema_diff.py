@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .subsumption import Subsumption
-from .views import SCALAR_KEYWORDS, Member, Ref, SchemaView, Viewer, canonical
+from .views import SCALAR_KEYWORDS, Member, Ref, SchemaView, Viewer, canonical, own_tag
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,12 @@ class SchemaComparer:
             d.types = None
         else:
             self._compare_properties(b, r, d)
-            tag = b.discriminator or r.discriminator
-            if unions[0] and unions[1] and tag in d.properties:
-                # the shell's tag list is the members' tags: member additions and removals report it
+            # the tag list of a union's shell is its members' tags (member additions and removals report it), and
+            # a subtype whose own tag is unchanged does not care which other tags its base lists
+            tag = (b.discriminator or r.discriminator) if unions[0] and unions[1] else None
+            if tag is None and b.base_discriminator == r.base_discriminator and own_tag(b) == own_tag(r) is not None:
+                tag = b.base_discriminator
+            if tag in d.properties:
                 trimmed = _without_tag_values(d.properties[tag])
                 if trimmed is None:
                     del d.properties[tag]

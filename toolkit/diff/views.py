@@ -128,6 +128,15 @@ def _is_null_branch(node: Any) -> bool:
     return rest.get("enum") == [None] and set(rest) <= {"enum", "type", "nullable"}
 
 
+def own_tag(view: SchemaView) -> Any:
+    """The discriminator value of a subtype: its entry in the mapping it inherits from its base, else its
+    `x-ms-discriminator-value`; None for a schema that is no subtype."""
+    for value, target in view.mapping.items():
+        if target == view.pointer:
+            return value
+    return view.extensions.get("x-ms-discriminator-value")
+
+
 def _free(view: SchemaView) -> bool:
     """A typed schema with no constraint at all (`{type: string}`): it accepts every value of its type."""
     return bool(view.types) and (view.enum is None or view.enum_open) and not (
@@ -221,6 +230,8 @@ class Viewer:
             # 3.1 allows keywords beside $ref: read them as an allOf of the target and the siblings
             view = self._build(dict(siblings), pointer)
             self._fold_all_of(view, siblings, [target_view])
+            if not view.normalised and view.pending is None:
+                self._normalise_union(view)  # the target's union, as this view's own
             return view
         view = SchemaView(pointer=pointer, node=node)
         self._read_own(view, node, pointer)
@@ -314,6 +325,8 @@ class Viewer:
             elif kw.get(excl) is False or kw.get(excl) is True:
                 kw.pop(excl)
         span = _FORMAT_RANGE.get(kw.get("format"))  # type: ignore[arg-type]
+        if span is None and view.types == frozenset({"integer"}) and "format" not in kw:
+            span = _FORMAT_RANGE["int64"]  # no JSON client sends integers beyond int64 either
         if span is not None:
             low, high = kw.get("minimum"), kw.get("maximum")
             if isinstance(low, (int, float)) and not isinstance(low, bool) and low <= span[0]:
