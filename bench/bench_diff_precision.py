@@ -46,16 +46,16 @@ ASD_SAMPLE = 10  # api-smart-diff breaking diffs sampled per pair for hand class
 
 
 _AT_PROPERTY = re.compile(r"-property-became-(required|optional)$")
+_OBJECT_OF = re.compile(r"(/allOf/\d+)?/properties/[^/]+$")
 
 
 def change_key(rule: str, base: str | None, revision: str | None, element: str) -> str:
     """One verdict = one rule at one pair of JSON pointers about one named element (its last path token), however
     many operations report it: the report's wording may change, the key does not. A requiredness change is keyed
-    at the property (older versions of the diff pointed at the enclosing object)."""
+    at its enclosing object (older versions of the diff pointed there, newer ones at the property itself)."""
     leaf = re.split(r"[.\[\](){}]+", element.strip(".[](){}*"))[-1] if element else ""
-    if _AT_PROPERTY.search(rule) and leaf:
-        suffix = "/properties/" + leaf.replace("~", "~0").replace("/", "~1")
-        base, revision = (p if p is None or p.endswith(suffix) else p + suffix for p in (base, revision))
+    if _AT_PROPERTY.search(rule):
+        base, revision = (_OBJECT_OF.sub("", p) if p else p for p in (base, revision))
     text = "\x1f".join((rule, base or "", revision or "", leaf))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
