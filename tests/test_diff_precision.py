@@ -6,6 +6,7 @@ changes (rule id, level, element) the diff must report, plus phrases its message
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -85,3 +86,26 @@ def test_openai_undeclared_security_is_a_repair(ws: Workspace) -> None:
     assert not [c for c in report.changes if c.id == "api-security-removed"]
     repairs = {(c.operation, c.element) for c in report.changes if c.id == "api-security-undeclared-removed"}
     assert ("DELETE /organization/admin_api_keys/{key_id}", "undeclared:basic_identity_edge") in repairs
+
+
+def test_changes_outside_the_paths_are_findable_in_every_format(tmp_path: Path) -> None:
+    """Cause 8 end to end: the JSON marks changes in schemas no operation uses, the text report files them under
+    their schema, and webhook changes under the webhook."""
+    from conftest import run_cli
+
+    case = _case(FIXTURES[[p.stem for p in FIXTURES].index("8-outside-paths")])
+    files = []
+    for side in ("base", "revision"):
+        path = tmp_path / f"{side}.json"
+        path.write_text(json.dumps(case[side]), encoding="utf-8")
+        files.append(str(path))
+    done = run_cli("diff", *files, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    entries = json.loads(done.stdout)["changes"]
+    assert sorted(e["element"] for e in entries if e["unreferenced"]) == [
+        "NewEvent", "OldEvent", "ResponsesClientEvent.stream_id", "ResponsesServerEvent.stream_id"]
+    assert {e["operation"] for e in entries if not e["unreferenced"]} == {
+        "POST webhook batch_completed", "POST webhook batch_cancelled", "POST webhook batch_expired"}
+    text = run_cli("diff", *files).stdout
+    assert "schema `ResponsesServerEvent` (not used by any operation)" in text
+    assert "response property `created_at` (webhook payload): type changed from integer to string" in text

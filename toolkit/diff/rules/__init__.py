@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from . import azure, components, docs, parameters, paths, request_bodies, responses, schemas, security, servers, webhooks
+from . import (azure, components, docs, lifecycle, parameters, paths, request_bodies, responses, schemas, security,
+               servers, webhooks)
 from .base import LEVELS, Hit, Rule, SchemaContext
 
 RULES: tuple[Rule, ...] = (
     *paths.book.rules,
+    *lifecycle.book.rules,
     *parameters.book.rules,
     *request_bodies.book.rules,
     *responses.book.rules,
