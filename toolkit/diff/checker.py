@@ -106,8 +106,9 @@ def _walk(d: SchemaDiff, ctx: SchemaContext, rules: list[tuple[Rule, str]], emit
     if id(d) in stack or len(ctx.path) > MAX_SCHEMA_DEPTH:
         return
     stack.add(id(d))
+    present = d.present_fields()
     for rule, level in rules:
-        if not rule.when or any(getattr(d, name) for name in rule.when):
+        if not rule.when or not present.isdisjoint(rule.when):
             emit(rule, level, ctx.operation, rule.check(d, ctx))
     for name, sub in d.properties.items():
         _walk(sub, dataclasses.replace(ctx, path=ctx.path + (name,), required=name in d.revision.required), rules,

@@ -23,6 +23,10 @@ from .schema_diff import SchemaDiff
 
 _SCHEMAS = "#/components/schemas/"
 _SENT_BY_CLIENT = re.compile(r"ClientEvent|Request|Params?$")
+_EXAMPLE_KEYS = frozenset({"example", "examples"})
+_CONTAINERS = (dict, list)
+_NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "definitions", "schemas", "paths", "webhooks",
+                        "responses", "parameters", "headers", "content", "requestBodies", "callbacks"})
 
 
 @dataclass(eq=False)
@@ -47,11 +51,12 @@ def scope_of(name: str) -> str:
 
 def _targets(node: Any) -> list[str]:
     """The `$ref`s under `node`, and the subtypes discriminator mappings name (they belong to their union, though
-    no `$ref` points at them, so `load.ref_sites` alone would miss them)."""
+    no `$ref` points at them, so `load.ref_sites` alone would miss them). Extensions and examples are data
+    (OpenAI's `x-oaiMeta` holds megabytes of them) and are not searched, unless the key names a property."""
     out: list[str] = []
-    stack = [node]
+    stack: list[tuple[Any, bool]] = [(node, False)]
     while stack:
-        value = stack.pop()
+        value, named = stack.pop()
         if isinstance(value, dict):
             ref = value.get("$ref")
             if isinstance(ref, str):
@@ -59,9 +64,11 @@ def _targets(node: Any) -> list[str]:
             disc = value.get("discriminator")
             if isinstance(disc, dict) and isinstance(disc.get("mapping"), dict):
                 out += [t for t in disc["mapping"].values() if isinstance(t, str)]
-            stack += [v for v in value.values() if isinstance(v, (dict, list))]
+            for k, v in value.items():
+                if type(v) in _CONTAINERS and (named or not (k in _EXAMPLE_KEYS or k.startswith("x-"))):
+                    stack.append((v, k in _NAME_MAPS))
         elif isinstance(value, list):
-            stack += [v for v in value if isinstance(v, (dict, list))]
+            stack += [(v, False) for v in value if type(v) in _CONTAINERS]
     return out
 
 

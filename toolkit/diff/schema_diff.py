@@ -64,12 +64,19 @@ class SchemaDiff:
     additional: "SchemaDiff | None" = None
     branches: dict[str, BranchDiff] = field(default_factory=dict)
 
+    def present_fields(self) -> frozenset[str]:
+        """The names of the fields that hold a difference (rules declare which ones they read: `Rule.when`)."""
+        return frozenset(name for name in _DIFF_FIELDS if getattr(self, name))
+
     @property
     def empty(self) -> bool:
         return not (self.types or self.nullable or self.enum_added or self.enum_removed or self.enum_set
                     or self.enum_open or self.keywords or self.docs or self.extensions or self.required_added
                     or self.required_removed or self.properties_added or self.properties_removed
                     or self.properties or self.items or self.additional or self.branches)
+
+
+_DIFF_FIELDS = tuple(f.name for f in dataclasses.fields(SchemaDiff) if f.name not in ("base", "revision"))
 
 
 class SchemaComparer:

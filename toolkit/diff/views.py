@@ -324,7 +324,8 @@ class Viewer:
                 kw[excl] = kw.pop(bound)
             elif kw.get(excl) is False or kw.get(excl) is True:
                 kw.pop(excl)
-        span = _FORMAT_RANGE.get(kw.get("format"))  # type: ignore[arg-type]
+        fmt = kw.get("format")
+        span = _FORMAT_RANGE.get(fmt) if isinstance(fmt, str) else None
         if span is None and view.types == frozenset({"integer"}) and "format" not in kw:
             span = _FORMAT_RANGE["int64"]  # no JSON client sends integers beyond int64 either
         if span is not None:
