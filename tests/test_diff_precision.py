@@ -18,7 +18,7 @@ from toolkit.diff import compare
 from toolkit.model import Spec
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "diff" / "precision").glob("*.yaml"),
-                  key=lambda p: int(p.name.split("-", 1)[0]))
+                  key=lambda p: (int(p.name.split("-", 1)[0]), p.name))
 
 
 def _case(path: Path) -> dict[str, Any]:

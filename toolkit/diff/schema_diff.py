@@ -172,7 +172,11 @@ class SchemaComparer:
 
     @staticmethod
     def _single(viewer: Viewer, view: SchemaView, ref: Ref, prop: str | None) -> Member:
-        """A schema facing a union: the union's only member, with its const tag if it has one."""
+        """A schema facing a union: the union's only member, with its tag if it has one (its discriminator value as
+        a subtype, else the one value of a const/enum property)."""
+        tag = own_tag(view)
+        if tag is not None:
+            return Member(ref, view, tag, prop or view.base_discriminator)
         tag, tag_prop = viewer.const_tag(view, prop)
         return Member(ref, view, tag, tag_prop)
 
@@ -230,6 +234,18 @@ class SchemaComparer:
 
         match_by(lambda m: _tag_key(m.tag), lambda m: _tag_key(m.tag))
         match_by(lambda m: m.ref_name, lambda m: m.ref_name)
+        # one untagged schema whose tag property lists several members' tags stands for each of them (a message
+        # schema with `role: enum [system, user]` that became a union of one member per role)
+        for one, many, one_left, many_left, flip in ((base, rev, b_left, r_left, False), (rev, base, r_left, b_left, True)):
+            if len(one) == 1 and one_left == [0] and one[0].tag is None and len(many) > 1:
+                viewer = self.revision if flip else self.base
+                split = [k for k in many_left if many[k].tag is not None
+                         and many[k].tag in _tag_values(viewer, one[0].view, many[k].tag_property)]
+                if len(split) > 1:
+                    pairs.extend((k, 0) if flip else (0, k) for k in split)
+                    one_left.clear()
+                    for k in split:
+                        many_left.remove(k)
         if b_left and r_left and len(b_left) * len(r_left) <= 64:
             for i in list(b_left):
                 for j in r_left:
@@ -289,6 +305,13 @@ def _dict_changes(old: dict[str, Any], new: dict[str, Any], into: dict[str, Valu
         a, b = old.get(key), new.get(key)
         if a != b:
             into[key] = ValueChange(a, b)
+
+
+def _tag_values(viewer: Viewer, view: SchemaView, prop: str | None) -> list[Any]:
+    """The values a schema's (closed) tag property allows: which tagged members it stands for."""
+    ref = view.properties.get(prop) if prop else None
+    enum = viewer.view(*ref).enum if ref is not None else None
+    return list(enum.values()) if enum else []
 
 
 def _tag_key(tag: Any) -> Any:
