@@ -92,32 +92,41 @@ def _unreached(spec: Spec) -> set[str]:
     return set(schemas) - reached_schemas(spec) if isinstance(schemas, dict) else set()
 
 
-def _roots(spec: Spec, names: set[str]) -> list[str]:
-    """The unreached schemas no other unreached schema uses (a cycle with no way in gets its first name)."""
-    used_by: dict[str, set[str]] = {}
-    for name in names:
-        for ref in _targets(spec.schemas[name]):
-            if ref.startswith(_SCHEMAS):
-                used = ref[len(_SCHEMAS):].split("/", 1)[0]
-                if used in names and used != name:
-                    used_by.setdefault(used, set()).add(name)
-    roots = sorted(n for n in names if n not in used_by)
+class _Uses:
+    """The schemas a schema uses, directly or through others (memoised per name)."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.schemas = spec.schemas if isinstance(spec.schemas, dict) else {}
+        self._direct: dict[str, set[str]] = {}
+
+    def direct(self, name: str) -> set[str]:
+        if name not in self._direct:
+            refs = _targets(self.schemas.get(name)) if name in self.schemas else []
+            self._direct[name] = {r[len(_SCHEMAS):].split("/", 1)[0] for r in refs if r.startswith(_SCHEMAS)}
+        return self._direct[name]
+
+    def closure(self, name: str) -> set[str]:
+        seen = {name}
+        todo = [name]
+        while todo:
+            for used in self.direct(todo.pop()):
+                if used not in seen:
+                    seen.add(used)
+                    todo.append(used)
+        return seen
+
+
+def _roots(uses: _Uses, names: set[str]) -> list[str]:
+    """The unreached schemas no other unreached schema uses, then one name for each cycle nobody enters."""
+    used = {u for name in names for u in uses.direct(name) if u != name}
+    roots = sorted(names - used)
     covered: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        if name not in covered:
-            covered.add(name)
-            todo += [u for u, users in used_by.items() if name in users]
-    for name in sorted(names - covered):  # cycles nobody enters
+    for name in roots:
+        covered |= uses.closure(name)
+    for name in sorted(names - covered):
         if name not in covered:
             roots.append(name)
-            todo = [name]
-            while todo:
-                current = todo.pop()
-                if current not in covered:
-                    covered.add(current)
-                    todo += [u for u, users in used_by.items() if current in users]
+            covered |= uses.closure(name)
     return roots
 
 
@@ -128,8 +137,12 @@ def compare_unreached(ctx: DiffContext) -> ComponentsDiff:
     out.added = {n: _SCHEMAS + n for n in sorted(revision) if n not in b_all}
     out.removed = {n: _SCHEMAS + n for n in sorted(base) if n not in r_all}
     both = base & revision
-    roots = set(_roots(ctx.base, both)) | set(_roots(ctx.revision, both))
+    b_uses, r_uses = _Uses(ctx.base), _Uses(ctx.revision)
+    roots = set(_roots(b_uses, both)) | set(_roots(r_uses, both))
     for name in sorted(roots):
+        used = b_uses.closure(name) | r_uses.closure(name)
+        if all(b_all.get(n) == r_all.get(n) for n in used):
+            continue  # written the same, and so is every schema it uses: nothing to compare
         pointer = _SCHEMAS + name
         diff = ctx.compare_schemas((b_all[name], pointer), (r_all[name], pointer))
         if diff is not None:
