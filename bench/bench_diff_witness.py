@@ -112,7 +112,8 @@ class Checker:
         self.document = document
         self.is_31 = str(document.get("openapi", "")).startswith("3.1")
         spec = DRAFT202012 if self.is_31 else DRAFT4
-        self.registry = Registry().with_resource("urn:spec", Resource.from_contents(document, default_specification=spec))
+        resource = Resource.from_contents(document, default_specification=spec)
+        self.registry = Registry().with_resource("urn:spec", resource)
         self.cls = osv.OAS31Validator if self.is_31 else osv.OAS30Validator
         self._validators: dict[str, Any] = {}
 

@@ -109,3 +109,40 @@ def test_changes_outside_the_paths_are_findable_in_every_format(tmp_path: Path) 
     text = run_cli("diff", *files).stdout
     assert "schema `ResponsesServerEvent` (not used by any operation)" in text
     assert "response property `created_at` (webhook payload): type changed from integer to string" in text
+
+
+SUBSUMPTION_CASES = [  # (outer, inner, answer): does `outer` accept every value `inner` accepts?
+    ({}, {"type": "string"}, True),
+    ({"type": "number"}, {"type": "integer"}, True),
+    ({"type": "integer"}, {"type": "number"}, False),
+    ({"type": "string"}, {"type": "string", "enum": ["a", "b"]}, True),
+    ({"type": "string", "enum": ["a"]}, {"type": "string", "enum": ["a", "b"]}, False),
+    ({"type": "string", "maxLength": 3}, {"type": "string", "enum": ["abc"]}, True),
+    ({"type": "integer", "minimum": 0}, {"type": "integer", "minimum": 5}, True),
+    ({"type": "integer", "minimum": 0}, {"type": "integer", "exclusiveMinimum": -1}, None),  # integers: undecided
+    ({"type": "number", "minimum": 0}, {"type": "number", "exclusiveMinimum": -1}, False),  # -0.5
+    ({"type": "string"}, {"type": "string", "nullable": True}, False),
+    ({"type": "string", "pattern": "^a"}, {"type": "string", "pattern": "^ab"}, None),
+    ({"type": "object"}, {"type": "object", "required": ["a"], "properties": {"a": {"type": "string"}}}, True),
+    ({"type": "object", "required": ["a"]}, {"type": "object"}, False),
+    ({"type": "object", "properties": {"a": {"type": "string"}}}, {"type": "object"}, False),
+    ({"type": "object", "additionalProperties": False, "properties": {"a": {}}},
+     {"type": "object", "additionalProperties": False, "properties": {"a": {"type": "string"}}}, True),
+    ({"type": "array", "items": {"type": "number"}},
+     {"type": "array", "items": {"type": "integer"}, "maxItems": 2}, True),
+    ({"anyOf": [{"type": "string"}, {"type": "integer"}]}, {"type": "integer", "minimum": 1}, True),
+    ({"type": "string"}, {"anyOf": [{"type": "string"}, {"type": "integer"}]}, False),
+]
+
+
+@pytest.mark.parametrize(("outer", "inner", "answer"), SUBSUMPTION_CASES)
+def test_subsumption_decides_or_says_unknown(outer: dict[str, Any], inner: dict[str, Any], answer: bool | None) -> None:
+    """Cause 3's check on its own: True when proven, False when a counter-example exists, None when undecided."""
+    from toolkit.diff.subsumption import Subsumption
+    from toolkit.diff.views import Viewer
+
+    spec = Spec(document={"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                          "components": {"schemas": {"Outer": outer, "Inner": inner}}})
+    viewer = Viewer(spec)
+    views = [viewer.view(spec.schemas[name], f"#/components/schemas/{name}") for name in ("Outer", "Inner")]
+    assert Subsumption().covers((viewer, views[0]), (viewer, views[1])) is answer

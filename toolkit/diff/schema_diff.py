@@ -236,7 +236,8 @@ class SchemaComparer:
         match_by(lambda m: m.ref_name, lambda m: m.ref_name)
         # one untagged schema whose tag property lists several members' tags stands for each of them (a message
         # schema with `role: enum [system, user]` that became a union of one member per role)
-        for one, many, one_left, many_left, flip in ((base, rev, b_left, r_left, False), (rev, base, r_left, b_left, True)):
+        sides = ((base, rev, b_left, r_left, False), (rev, base, r_left, b_left, True))
+        for one, many, one_left, many_left, flip in sides:
             if len(one) == 1 and one_left == [0] and one[0].tag is None and len(many) > 1:
                 viewer = self.revision if flip else self.base
                 split = [k for k in many_left if many[k].tag is not None

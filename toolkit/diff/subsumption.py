@@ -109,7 +109,8 @@ class Subsumption:
             yield False
             return
         if o.enum is not None and not o.enum_open:
-            yield False  # the inner schema accepts values of its type beyond any list
+            # the inner schema accepts values of its type beyond any list (two booleans are a whole type: undecided)
+            yield None if i.types == frozenset({"boolean"}) else False
             return
         kinds = i.types if i.types is not None else frozenset({"string", "number", "integer", "object", "array"})
         if kinds & {"number", "integer"}:
@@ -125,15 +126,26 @@ class Subsumption:
     @staticmethod
     def _numeric(o: SchemaView, i: SchemaView) -> Iterable[bool | None]:
         ok, ik = o.keywords, i.keywords
+        # with integers only, an exclusive bound equals an inclusive one a step inside it: rather than reason about
+        # steps, a bound that does not compare is "cannot tell" there, and a real counter-example otherwise
+        miss: bool | None = None if i.types and i.types <= {"integer"} else False
         for bounds, tighter in ((_LOWER, lambda a, b: a >= b), (_UPPER, lambda a, b: a <= b)):
             inclusive, exclusive = bounds
             o_in, o_ex = _number(ok.get(inclusive)), _number(ok.get(exclusive))
             i_in, i_ex = _number(ik.get(inclusive)), _number(ik.get(exclusive))
             if o_in is not None:
-                yield (i_in is not None and tighter(i_in, o_in)) or (i_ex is not None and tighter(i_ex, o_in))
+                if i_in is not None and tighter(i_in, o_in):
+                    yield True
+                elif i_ex is not None and tighter(i_ex, o_in):
+                    yield True
+                else:
+                    yield miss if i_ex is not None else False
             if o_ex is not None:
-                yield ((i_ex is not None and tighter(i_ex, o_ex))
-                       or (i_in is not None and tighter(i_in, o_ex) and i_in != o_ex))
+                if (i_ex is not None and tighter(i_ex, o_ex)) or (i_in is not None and tighter(i_in, o_ex)
+                                                                  and i_in != o_ex):
+                    yield True
+                else:
+                    yield miss if i_in is not None else False
         step = _number(ok.get("multipleOf"))
         if step:
             inner_step = _number(ik.get("multipleOf"))
@@ -145,12 +157,14 @@ class Subsumption:
     @staticmethod
     def _string(o: SchemaView, i: SchemaView) -> Iterable[bool | None]:
         ok, ik = o.keywords, i.keywords
+        # a pattern or a format may bound the length too: then a missing bound is "cannot tell"
+        miss = None if ik.get("pattern") is not None or ik.get("format") is not None else False
         if _number(ok.get("maxLength")) is not None:
             inner = _number(ik.get("maxLength"))
-            yield inner is not None and inner <= ok["maxLength"]
+            yield True if inner is not None and inner <= ok["maxLength"] else miss
         if _number(ok.get("minLength")) is not None and ok["minLength"] > 0:
             inner = _number(ik.get("minLength"))
-            yield inner is not None and inner >= ok["minLength"]
+            yield True if inner is not None and inner >= ok["minLength"] else miss
         if ok.get("pattern") is not None:
             yield True if ik.get("pattern") == ok["pattern"] else (False if ik.get("pattern") is None else None)
         o_fmt = ok.get("format")

@@ -134,7 +134,8 @@ def own_tag(view: SchemaView) -> Any:
     for value, target in view.mapping.items():
         if target == view.pointer:
             return value
-    return view.extensions.get("x-ms-discriminator-value")
+    value = view.extensions.get("x-ms-discriminator-value")
+    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
 
 
 def _free(view: SchemaView) -> bool:
@@ -229,7 +230,7 @@ class Viewer:
                 return target_view
             # 3.1 allows keywords beside $ref: read them as an allOf of the target and the siblings
             view = self._build(dict(siblings), pointer)
-            self._fold_all_of(view, siblings, [target_view])
+            self._fold_all_of(view, [target_view])
             if not view.normalised and view.pending is None:
                 self._normalise_union(view)  # the target's union, as this view's own
             return view
@@ -250,7 +251,7 @@ class Viewer:
                 view.rest_all_of.append((member, f"{pointer}/allOf/{i}"))
                 continue
             folded.append(member_view)
-        self._fold_all_of(view, node, folded)
+        self._fold_all_of(view, folded)
         self._normalise_union(view)
         return view
 
@@ -335,7 +336,7 @@ class Viewer:
             if isinstance(high, (int, float)) and not isinstance(high, bool) and high >= span[1]:
                 kw.pop("maximum")
 
-    def _fold_all_of(self, view: SchemaView, node: dict[str, Any], members: list[SchemaView]) -> None:
+    def _fold_all_of(self, view: SchemaView, members: list[SchemaView]) -> None:
         """Fold allOf members (or a `$ref` target beside sibling keywords) into `view`.
 
         Null is valid only when every member accepts it: a member's own `nullable` does not make the whole
@@ -408,12 +409,11 @@ class Viewer:
         node = ref[0]
         target = node.get("$ref") if isinstance(node, dict) else None
         prop = parent.discriminator or member.base_discriminator
-        for mapping in (parent.mapping, member.mapping):
-            for value, to in mapping.items():
-                if to in (target, member.pointer):
-                    return value, prop
-        value = member.extensions.get("x-ms-discriminator-value")
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        for value, to in parent.mapping.items():
+            if to in (target, member.pointer):
+                return value, prop
+        value = own_tag(member)
+        if value is not None:
             return value, prop
         return self.const_tag(member, prop)
 
