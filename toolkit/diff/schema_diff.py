@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .subsumption import Subsumption
+from .uses import SCHEMAS, ComponentUses
 from .views import SCALAR_KEYWORDS, Member, Ref, SchemaView, Viewer, canonical, own_tag
 
 
@@ -82,9 +83,11 @@ _DIFF_FIELDS = tuple(f.name for f in dataclasses.fields(SchemaDiff) if f.name no
 class SchemaComparer:
     """Compares schemas of two specs; one instance per spec pair, so its memo spans all operations."""
 
-    def __init__(self, base: Viewer, revision: Viewer) -> None:
+    def __init__(self, base: Viewer, revision: Viewer,
+                 uses: tuple[ComponentUses, ComponentUses] | None = None) -> None:
         self.base = base
         self.revision = revision
+        self.uses = uses
         self.subsumption = Subsumption()
         # keyed by view identity; the entry holds both views so that no key outlives its views' ids
         self._memo: dict[tuple[int, int], tuple[SchemaDiff | None, SchemaView, SchemaView]] = {}
@@ -100,6 +103,9 @@ class SchemaComparer:
             return self._memo[key][0]
         if key in self._in_progress:
             return None
+        if self._written_the_same(b, r):
+            self._memo[key] = (None, b, r)
+            return None
         self._in_progress.add(key)
         try:
             diff = self._compare(b, r)
@@ -108,6 +114,16 @@ class SchemaComparer:
         result = None if diff.empty else diff
         self._memo[key] = (result, b, r)
         return result
+
+    def _written_the_same(self, b: SchemaView, r: SchemaView) -> bool:
+        """A component written the same in both specs, with every schema it uses, means the same: no need to
+        compare it (most components of two consecutive versions are such). Only the views built for the
+        component itself qualify, not views derived from it (an open enum's host gathers its siblings' values)."""
+        if self.uses is None or b.pointer != r.pointer or not b.pointer.startswith(SCHEMAS):
+            return False
+        name = b.pointer[len(SCHEMAS):]
+        return ("/" not in name and self.base.built(b) and self.revision.built(r)
+                and self.uses[0].same_as(self.uses[1], name))
 
     # -- the comparison itself
     def _compare(self, b: SchemaView, r: SchemaView) -> SchemaDiff:
@@ -176,9 +192,8 @@ class SchemaComparer:
         a subtype, else the one value of a const/enum property)."""
         tag = own_tag(view)
         if tag is not None:
-            return Member(ref, view, tag, prop or view.base_discriminator)
-        tag, tag_prop = viewer.const_tag(view, prop)
-        return Member(ref, view, tag, tag_prop)
+            return Member.tagged(ref, view, tag, prop or view.base_discriminator)
+        return Member(ref, view, lambda: viewer.const_tag(view, prop))
 
     def _compare_properties(self, b: SchemaView, r: SchemaView, d: SchemaDiff) -> None:
         if b.required != r.required:
@@ -282,6 +297,8 @@ class SchemaComparer:
                    out: BranchDiff) -> None:
         """Members left unmatched, compared by the values they accept (see `subsumption.py`)."""
         def covers(outer: Member, outer_viewer: Viewer, inner: Member, inner_viewer: Viewer) -> bool:
+            if outer.tag is not None and inner.tag is not None and outer.tag != inner.tag:
+                return False  # another discriminator value is another member, whatever the shapes say
             return self.subsumption.covers((outer_viewer, outer.view), (inner_viewer, inner.view)) is True
 
         for i in list(b_left):

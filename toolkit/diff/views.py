@@ -53,12 +53,31 @@ def canonical(value: Any) -> str:
 
 @dataclass(eq=False)
 class Member:
-    """One member of a normalised union: where it is written, its view, and the tag that selects it."""
+    """One member of a normalised union: where it is written, its view, and the tag that selects it (the
+    discriminator or const value, None when it has none) with the property that carries it. The tag is found on
+    first use: finding it builds property views, and most unions are never paired member by member."""
 
     ref: Ref
     view: "SchemaView"
-    tag: Any = None  # the discriminator / const value that selects this member, None when it has none
-    tag_property: str | None = None  # the property that carries the tag
+    find_tag: Callable[[], tuple[Any, str | None]] | None = field(default=None, repr=False)
+    _tag: tuple[Any, str | None] | None = field(default=None, repr=False)
+
+    @classmethod
+    def tagged(cls, ref: Ref, view: "SchemaView", tag: Any, tag_property: str | None) -> "Member":
+        return cls(ref, view, _tag=(tag, tag_property))
+
+    def _resolved(self) -> tuple[Any, str | None]:
+        if self._tag is None:
+            self._tag = self.find_tag() if self.find_tag is not None else (None, None)
+        return self._tag
+
+    @property
+    def tag(self) -> Any:
+        return self._resolved()[0]
+
+    @property
+    def tag_property(self) -> str | None:
+        return self._resolved()[1]
 
     @property
     def ref_name(self) -> str | None:
@@ -193,6 +212,10 @@ class Viewer:
         self.spec = spec
         self._views: dict[int, SchemaView] = {}
         self._building: set[int] = set()
+
+    def built(self, view: SchemaView) -> bool:
+        """Is `view` the one this viewer built for its node (not a view derived from it)?"""
+        return self._views.get(id(view.node)) is view
 
     def view(self, node: Any, pointer: str) -> SchemaView:
         key = id(node)
@@ -398,8 +421,7 @@ class Viewer:
             if member.members and (member.implicit_union or not member.properties) and not member.rest_all_of:
                 out.extend(member.members)
                 continue
-            tag, prop = self.tag_of(parent, ref, member)
-            out.append(Member(ref, member, tag, prop))
+            out.append(Member(ref, member, lambda ref=ref, member=member: self.tag_of(parent, ref, member)))
         return out, nullable
 
     def tag_of(self, parent: SchemaView, ref: Ref, member: SchemaView) -> tuple[Any, str | None]:
@@ -506,7 +528,7 @@ def _absorb_open_enums(members: list[Member]) -> list[Member]:
         values = known.get(id(member))
         if values is not None:
             open_view = dataclasses.replace(member.view, enum=values, enum_open=True)
-            member = Member(member.ref, open_view, member.tag, member.tag_property)
+            member = Member.tagged(member.ref, open_view, member.tag, member.tag_property)
         result.append(member)
     return result
 
