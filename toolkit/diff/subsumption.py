@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from .views import ANNOTATION_KEYWORDS, SchemaView, Viewer, json_type, type_accepts
+from .views import ANNOTATION_KEYWORDS, SchemaView, Viewer, accepts_null, json_type, type_accepts
 
 Side = tuple[Viewer, SchemaView]
 _LOWER = ("minimum", "exclusiveMinimum")
@@ -31,11 +31,6 @@ def anything(view: SchemaView) -> bool:
             and not view.required and view.items is None and view.additional is None and not view.members
             and not view.rest_all_of and view.keywords.get("additionalProperties") is not False
             and not set(view.keywords) - ANNOTATION_KEYWORDS)
-
-
-def accepts_null(view: SchemaView) -> bool:
-    return view.nullable or (view.types is None and view.enum is None and not view.members
-                             and view.is_bool is not False)
 
 
 def _all(results: Iterable[bool | None]) -> bool | None:

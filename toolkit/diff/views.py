@@ -171,7 +171,8 @@ def _enum_only(view: SchemaView) -> bool:
         or set(view.keywords) - ANNOTATION_KEYWORDS)
 
 
-def _accepts_null(view: SchemaView) -> bool:
+def accepts_null(view: SchemaView) -> bool:
+    """Is null valid: nullable, or no type, enum or union that would exclude it?"""
     return view.nullable or (view.types is None and view.enum is None and not view.branches
                              and view.is_bool is not False)
 
@@ -376,7 +377,7 @@ class Viewer:
             self._fold(view, member, wrapper)
         if not own_nullable:
             view.nullable = not own_typed and (any(map(_nullable_marker, members)) or (
-                all(map(_accepts_null, members)) and any(m.nullable for m in members)))
+                all(map(accepts_null, members)) and any(m.nullable for m in members)))
 
     def _normalise_union(self, view: SchemaView) -> None:
         """The union's members, normalised (see the module docstring); a union left with one member is it."""
