@@ -146,3 +146,20 @@ def test_subsumption_decides_or_says_unknown(outer: dict[str, Any], inner: dict[
     viewer = Viewer(spec)
     views = [viewer.view(spec.schemas[name], f"#/components/schemas/{name}") for name in ("Outer", "Inner")]
     assert Subsumption().covers((viewer, views[0]), (viewer, views[1])) is answer
+
+
+@pytest.mark.slow
+def test_largest_real_pair_nested_union_webhooks_and_events(ws: Workspace) -> None:
+    """Causes 1 and 8 on the real pair (openai 2026-05-13 -> 2026-08-21): the MCP error union lost only its
+    `string` member, a webhook was added, and changes to the Realtime/WebSocket event schemas, which no operation
+    uses, are reported on their own."""
+    report = compare(ws.open("openai@2026-05-13_5162af98d3"), ws.open("openai@2026-08-21_f85dbe223d"),
+                     catalog=ws.catalog)
+    errors = report.at_least("error")
+    mcp = {c.message.rsplit(": ", 1)[-1] for c in errors if c.element.endswith("(mcp_call).error")}
+    assert mcp == {"anyOf member `string` removed"}
+    assert not [c for c in report.changes if "MCPToolCallError` removed" in c.message]
+    assert any(c.id == "webhook-added" and c.operation == "POST webhook live_call_incoming" for c in report.changes)
+    unreferenced = [e for e in report.entries() if e.unreferenced]
+    assert any(e.element.startswith("ResponsesServerEvent") for e in unreferenced)
+    assert all(e.level != "error" for e in unreferenced)
