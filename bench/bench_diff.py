@@ -2,8 +2,8 @@
 
     python bench/bench_diff.py [--tools /work/bench-tools] [--timeout 1200] [--runs 3]
 
-Pairs: the largest (OpenAI 2025-04-29, 3.0 -> 2026-08-21, 3.1) and Azure inference 2024-03-01-preview ->
-2024-05-01-preview. Every tool reads the same bundled JSON files (written once by our loader, `x-ms-examples`
+Pairs: the two largest documents (OpenAI 2026-05-13 -> 2026-08-21, both 3.1), the widest gap (OpenAI 2025-04-29,
+3.0 -> 2026-08-21, 3.1) and Azure inference 2024-03-01-preview -> 2024-05-01-preview. Every tool reads the same bundled JSON files (written once by our loader, `x-ms-examples`
 removed because Optic aborts on their missing example files), and runs end to end as a user would: process start,
 parse, diff, write the result. Wall time and peak RSS come from GNU time. Peers run inside `unshare -rn` (no
 network namespace), so their telemetry and update checks cannot reach the internet.
@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 PAIRS = [
+    ("openai@2026-05-13_5162af98d3", "openai@2026-08-21_f85dbe223d"),  # the two largest documents (3.1, 3 MB each)
     ("openai@2025-04-29_498c71ddf6", "openai@2026-08-21_f85dbe223d"),
     ("azure-openai-inference@2024-03-01-preview", "azure-openai-inference@2024-05-01-preview"),
 ]

@@ -18,7 +18,7 @@ CONFIG = str(FIXTURES / "diff" / "config.yaml")
 SHARED = (str(FIXTURES / "diff" / "shared-base.yaml"), str(FIXTURES / "diff" / "shared-revision.yaml"))
 LIFECYCLE = (str(FIXTURES / "diff" / "lifecycle-base.yaml"), str(FIXTURES / "diff" / "lifecycle-revision.yaml"))
 CHANGE_KEYS = {"id", "level", "direction", "operation", "operations", "component", "element", "message", "base",
-               "revision", "fingerprint", "accepted"}
+               "revision", "fingerprint", "accepted", "unreferenced"}
 
 
 def test_diff_text_names_changes_and_exits_0() -> None:

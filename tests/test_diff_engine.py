@@ -62,7 +62,8 @@ UNION_MEMBERS = {
 
 
 def _union(order: list[str]) -> dict[str, Any]:
-    return {"Part": {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in order]}, **UNION_MEMBERS}
+    members = {name: UNION_MEMBERS[name] for name in order}  # no unused schema: those are compared on their own
+    return {"Part": {"oneOf": [{"$ref": f"#/components/schemas/{n}"} for n in order]}, **members}
 
 
 def test_one_of_member_inserted_at_the_front_is_only_an_addition() -> None:

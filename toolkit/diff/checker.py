@@ -14,6 +14,7 @@ from .schema_diff import SchemaDiff
 
 MAX_SCHEMA_DEPTH = 16  # property-path tokens; deeper nesting repeats what was already reported above it
 MAPPED_BODY_PROPERTY = "model"  # on the v1 surface the deployment travels in the body as `model`
+UNREFERENCED_CAP = "warning"  # the highest level of a change in a schema no operation uses (components_diff.py)
 
 
 def check(diff: SpecDiff, config: RuleConfig, *, include_docs: bool = False) -> list[Change]:
@@ -41,7 +42,29 @@ def check(diff: SpecDiff, config: RuleConfig, *, include_docs: bool = False) -> 
         for scope, where, root in _schema_roots(op, op.model_is_deployment):
             sctx = SchemaContext(scope, op.key, where, (), ctx.base_viewer, ctx.revision_viewer, lifecycle=ctx.lifecycle)
             _walk(root, sctx, schema_rules[scope], emit, set())
+    _outside_paths(diff, schema_rules, emit)
     return sorted(out.values(), key=lambda c: (c.operation == "", c.operation, LEVEL_ORDER[c.level], c.id, c.element))
+
+
+def _outside_paths(diff: SpecDiff, schema_rules: dict[str, list[tuple[Rule, str]]], emit) -> None:
+    """Webhooks (their payload is received by the client: judged like a response, their reply like a request)
+    and schemas no operation reaches (their direction read from their name, their levels capped at warning)."""
+    ctx = diff.context
+    for op in diff.webhooks:
+        for scope, where, root in _schema_roots(op, False):
+            received = "response" if scope == "request" else "request"
+            label = "webhook payload" if scope == "request" else f"webhook reply, {where}"
+            sctx = SchemaContext(received, op.key, f"{label}, {where}" if scope == "request" and where else label,
+                                 (), ctx.base_viewer, ctx.revision_viewer)
+            _walk(root, sctx, schema_rules[received], emit, set())
+
+    def capped(rule: Rule, level: str, operation: str, hits: Iterable[Hit]) -> None:
+        emit(rule, level if LEVEL_ORDER[level] >= LEVEL_ORDER[UNREFERENCED_CAP] else UNREFERENCED_CAP, operation, hits)
+
+    for component in diff.components.modified:
+        sctx = SchemaContext(component.scope, "", "not used by any operation", (component.name,), ctx.base_viewer,
+                             ctx.revision_viewer)
+        _walk(component.schema, sctx, schema_rules[component.scope], capped, set())
 
 
 def _schema_roots(op: OperationDiff, model_is_deployment: bool) -> Iterator[tuple[str, str, SchemaDiff]]:
@@ -83,8 +106,9 @@ def _walk(d: SchemaDiff, ctx: SchemaContext, rules: list[tuple[Rule, str]], emit
     if id(d) in stack or len(ctx.path) > MAX_SCHEMA_DEPTH:
         return
     stack.add(id(d))
+    present = d.present_fields()
     for rule, level in rules:
-        if not rule.when or any(getattr(d, name) for name in rule.when):
+        if not rule.when or not present.isdisjoint(rule.when):
             emit(rule, level, ctx.operation, rule.check(d, ctx))
     for name, sub in d.properties.items():
         _walk(sub, dataclasses.replace(ctx, path=ctx.path + (name,), required=name in d.revision.required), rules,

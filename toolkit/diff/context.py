@@ -9,6 +9,7 @@ from ..catalog import Catalog
 from ..model import Spec
 from .policy import Lifecycle
 from .schema_diff import SchemaComparer, SchemaDiff, ValueChange
+from .uses import ComponentUses
 from .views import Ref, Viewer
 
 
@@ -25,12 +26,16 @@ class DiffContext:
     lifecycle: Lifecycle = field(default_factory=Lifecycle)  # removal date, deprecation period (rules/lifecycle)
     base_viewer: Viewer = field(init=False)
     revision_viewer: Viewer = field(init=False)
+    base_uses: ComponentUses = field(init=False)
+    revision_uses: ComponentUses = field(init=False)
     schemas: SchemaComparer = field(init=False)
 
     def __post_init__(self) -> None:
         self.base_viewer = Viewer(self.base)
         self.revision_viewer = Viewer(self.revision)
-        self.schemas = SchemaComparer(self.base_viewer, self.revision_viewer)
+        self.base_uses = ComponentUses(self.base)
+        self.revision_uses = ComponentUses(self.revision)
+        self.schemas = SchemaComparer(self.base_viewer, self.revision_viewer, (self.base_uses, self.revision_uses))
 
     def compare_schemas(self, base: Ref | None, revision: Ref | None) -> SchemaDiff | None:
         if base is None or revision is None:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from ..catalog import Catalog
 from ..model import Spec
 from .context import DiffContext
-from .paths_diff import OperationDiff, OpSide, compare_operation, operation_sides
+from .components_diff import ComponentsDiff, compare_unreached
+from .paths_diff import OperationDiff, OpSide, compare_operation, operation_sides, webhook_sides
 from .security_diff import SchemesDiff, SecurityDiff, compare_schemes, compare_security, requirements
 from .servers_diff import ServersDiff, compare_servers
 from .surfaces import detect_surface, is_azure_v1, path_key
@@ -23,6 +24,10 @@ class SpecDiff:
     servers: ServersDiff = field(default_factory=ServersDiff)
     security: SecurityDiff = field(default_factory=SecurityDiff)
     schemes: SchemesDiff = field(default_factory=SchemesDiff)
+    webhooks_added: list[OpSide] = field(default_factory=list)
+    webhooks_removed: list[OpSide] = field(default_factory=list)
+    webhooks: list[OperationDiff] = field(default_factory=list)
+    components: ComponentsDiff = field(default_factory=ComponentsDiff)  # schemas no operation or webhook reaches
 
     @property
     def mapped(self) -> bool:
@@ -61,6 +66,11 @@ def diff_specs(base: Spec, revision: Spec, *, catalog: Catalog | None = None, ma
     out.security = compare_security(requirements(base, base.document.get("security")),
                                     requirements(revision, revision.document.get("security")))
     out.schemes = compare_schemes(base, revision)
+    b_hooks, r_hooks = webhook_sides(ctx, "base"), webhook_sides(ctx, "revision")
+    out.webhooks_added = [op for key, op in r_hooks.items() if key not in b_hooks]
+    out.webhooks_removed = [op for key, op in b_hooks.items() if key not in r_hooks]
+    out.webhooks = [compare_operation(ctx, op, r_hooks[key], False) for key, op in b_hooks.items() if key in r_hooks]
+    out.components = compare_unreached(ctx)
     return out
 
 

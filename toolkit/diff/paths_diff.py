@@ -32,10 +32,11 @@ class OpSide:
     item_pointer: str
     has_deployment: bool = False
     parameters: list[ParamSide] = field(default_factory=list)
+    webhook: bool = False  # a 3.1 webhook: `path` is its name, and the API sends the request to the client
 
     @property
     def key(self) -> str:
-        return f"{self.method.upper()} {self.path}"
+        return f"{self.method.upper()} {'webhook ' if self.webhook else ''}{self.path}"
 
     @property
     def deprecated(self) -> bool:
@@ -85,6 +86,26 @@ def operation_sides(ctx: DiffContext, side: str) -> dict[tuple[str, str], OpSide
             op = OpSide(path, method, node, op_ptr, item, item_ptr, pk.deployment_segment)
             op.parameters = collect(ctx, side, item, item_ptr, node, op_ptr)
             out.setdefault((pk.key, method), op)
+    return out
+
+
+def webhook_sides(ctx: DiffContext, side: str) -> dict[tuple[str, str], OpSide]:
+    """Every webhook operation of one side (OpenAPI 3.1 `webhooks`), keyed by (name, method)."""
+    spec = ctx.base if side == "base" else ctx.revision
+    deref = ctx.deref_base if side == "base" else ctx.deref_revision
+    hooks = spec.document.get("webhooks")
+    out: dict[tuple[str, str], OpSide] = {}
+    for name, raw in hooks.items() if isinstance(hooks, dict) else ():
+        item, item_ptr = deref(raw, jp.join("#/webhooks", name))
+        if not isinstance(item, dict):
+            continue
+        for method in HTTP_METHODS:
+            node = item.get(method)
+            if isinstance(node, dict):
+                op_ptr = jp.join(item_ptr, method)
+                op = OpSide(str(name), method, node, op_ptr, item, item_ptr, webhook=True)
+                op.parameters = collect(ctx, side, item, item_ptr, node, op_ptr)
+                out[(str(name), method)] = op
     return out
 
 

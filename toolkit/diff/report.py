@@ -74,10 +74,17 @@ class ChangeGroup:
         return self.operations[0] if self.operations else ""
 
     @property
+    def unreferenced(self) -> bool:
+        """A change in a schema that no operation or webhook uses (compared on its own: components_diff.py)."""
+        return not self.operations and (self.component or "").startswith("#/components/schemas/")
+
+    @property
     def home(self) -> str:
         """Where a reader finds it: its one operation, its shared component, or the whole API."""
         if len(self.operations) == 1:
             return self.operations[0]
+        if self.unreferenced:
+            return f"{component_label(self.component or '')} (not used by any operation)"
         if self.component:
             return component_label(self.component)
         return f"{len(self.operations)} operations" if self.operations else "API-wide"
@@ -86,7 +93,7 @@ class ChangeGroup:
         return {"id": self.id, "level": self.level, "direction": self.direction, "operation": self.operation,
                 "operations": list(self.operations), "component": self.component, "element": self.element,
                 "message": self.message, "base": self.base, "revision": self.revision,
-                "fingerprint": self.fingerprint, "accepted": self.accepted}
+                "fingerprint": self.fingerprint, "accepted": self.accepted, "unreferenced": self.unreferenced}
 
 
 # -- grouping

@@ -12,7 +12,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from .views import SCALAR_KEYWORDS, Ref, SchemaView, Viewer, canonical
+from .subsumption import Subsumption
+from .uses import SCHEMAS, ComponentUses
+from .views import SCALAR_KEYWORDS, Member, Ref, SchemaView, Viewer, canonical, own_tag
 
 
 @dataclass(frozen=True)
@@ -23,14 +25,20 @@ class ValueChange:
 
 @dataclass(eq=False)
 class BranchDiff:
-    """oneOf/anyOf members, matched by meaning: (label, ref) for added/removed, (label, diff) for modified."""
+    """oneOf/anyOf members, matched by meaning: (label, ref) for added/removed, (label, diff) for modified.
+
+    `widened`: (old label, new label, old ref, new ref) for a member no longer listed whose every value a member
+    of the new union accepts (it was widened or merged, not removed). `subsumed_added`: (new label, old label,
+    new ref, old ref) for a new member whose every value an old member already accepted."""
 
     added: list[tuple[str, Ref]] = field(default_factory=list)
     removed: list[tuple[str, Ref]] = field(default_factory=list)
     modified: list[tuple[str, "SchemaDiff"]] = field(default_factory=list)
+    widened: list[tuple[str, str, Ref, Ref]] = field(default_factory=list)
+    subsumed_added: list[tuple[str, str, Ref, Ref]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.modified)
+        return bool(self.added or self.removed or self.modified or self.widened or self.subsumed_added)
 
 
 @dataclass(eq=False)
@@ -44,6 +52,7 @@ class SchemaDiff:
     enum_added: list[Any] = field(default_factory=list)
     enum_removed: list[Any] = field(default_factory=list)
     enum_set: ValueChange | None = None  # the enum restriction itself appeared or went away
+    enum_open: ValueChange | None = None  # the enum went from a closed list to known values of an open set, or back
     keywords: dict[str, ValueChange] = field(default_factory=dict)
     docs: dict[str, ValueChange] = field(default_factory=dict)
     extensions: dict[str, ValueChange] = field(default_factory=dict)
@@ -56,21 +65,32 @@ class SchemaDiff:
     additional: "SchemaDiff | None" = None
     branches: dict[str, BranchDiff] = field(default_factory=dict)
 
+    def present_fields(self) -> frozenset[str]:
+        """The names of the fields that hold a difference (rules declare which ones they read: `Rule.when`)."""
+        return frozenset(name for name in _DIFF_FIELDS if getattr(self, name))
+
     @property
     def empty(self) -> bool:
         return not (self.types or self.nullable or self.enum_added or self.enum_removed or self.enum_set
-                    or self.keywords or self.docs or self.extensions or self.required_added
+                    or self.enum_open or self.keywords or self.docs or self.extensions or self.required_added
                     or self.required_removed or self.properties_added or self.properties_removed
                     or self.properties or self.items or self.additional or self.branches)
+
+
+_DIFF_FIELDS = tuple(f.name for f in dataclasses.fields(SchemaDiff) if f.name not in ("base", "revision"))
 
 
 class SchemaComparer:
     """Compares schemas of two specs; one instance per spec pair, so its memo spans all operations."""
 
-    def __init__(self, base: Viewer, revision: Viewer) -> None:
+    def __init__(self, base: Viewer, revision: Viewer,
+                 uses: tuple[ComponentUses, ComponentUses] | None = None) -> None:
         self.base = base
         self.revision = revision
-        self._memo: dict[tuple[int, int], SchemaDiff | None] = {}
+        self.uses = uses
+        self.subsumption = Subsumption()
+        # keyed by view identity; the entry holds both views so that no key outlives its views' ids
+        self._memo: dict[tuple[int, int], tuple[SchemaDiff | None, SchemaView, SchemaView]] = {}
         self._in_progress: set[tuple[int, int]] = set()
 
     def compare(self, base: Ref, revision: Ref) -> SchemaDiff | None:
@@ -80,8 +100,11 @@ class SchemaComparer:
     def compare_views(self, b: SchemaView, r: SchemaView) -> SchemaDiff | None:
         key = (id(b), id(r))
         if key in self._memo:
-            return self._memo[key]
+            return self._memo[key][0]
         if key in self._in_progress:
+            return None
+        if self._written_the_same(b, r):
+            self._memo[key] = (None, b, r)
             return None
         self._in_progress.add(key)
         try:
@@ -89,8 +112,18 @@ class SchemaComparer:
         finally:
             self._in_progress.discard(key)
         result = None if diff.empty else diff
-        self._memo[key] = result
+        self._memo[key] = (result, b, r)
         return result
+
+    def _written_the_same(self, b: SchemaView, r: SchemaView) -> bool:
+        """A component written the same in both specs, with every schema it uses, means the same: no need to
+        compare it (most components of two consecutive versions are such). Only the views built for the
+        component itself qualify, not views derived from it (an open enum's host gathers its siblings' values)."""
+        if self.uses is None or b.pointer != r.pointer or not b.pointer.startswith(SCHEMAS):
+            return False
+        name = b.pointer[len(SCHEMAS):]
+        return ("/" not in name and self.base.built(b) and self.revision.built(r)
+                and self.uses[0].same_as(self.uses[1], name))
 
     # -- the comparison itself
     def _compare(self, b: SchemaView, r: SchemaView) -> SchemaDiff:
@@ -101,12 +134,14 @@ class SchemaComparer:
             d.types = ValueChange(b.types, r.types)
         if b.nullable != r.nullable:
             d.nullable = ValueChange(b.nullable, r.nullable)
-        if b.enum != r.enum:
+        if b.enum != r.enum or b.enum_open != r.enum_open:
             if b.enum is None or r.enum is None:
                 d.enum_set = ValueChange(b.enum is not None, r.enum is not None)
             else:
                 d.enum_added = [v for k, v in r.enum.items() if k not in b.enum]
                 d.enum_removed = [v for k, v in b.enum.items() if k not in r.enum]
+                if b.enum_open != r.enum_open:
+                    d.enum_open = ValueChange(b.enum_open, r.enum_open)
         for key in SCALAR_KEYWORDS:
             old, new = b.keywords.get(key), r.keywords.get(key)
             if old != new and canonical(old) != canonical(new):
@@ -116,35 +151,49 @@ class SchemaComparer:
         # A pure union facing a union with shared base properties (TypeSpec puts the common fields on the base)
         # or facing a single schema (a union narrowed to one member, or one schema widened to a union): the
         # members carry the structure, so compare members, not the outer shells.
-        unions = (b.union, r.union)
+        unions = (b.members, r.members)
         shell_only = bool(unions[0]) != bool(unions[1]) or (
             (b.pure_union or r.pure_union) and b.pure_union != r.pure_union)
         if shell_only:
             d.types = None
         else:
             self._compare_properties(b, r, d)
+            # the tag list of a union's shell is its members' tags (member additions and removals report it), and
+            # a subtype whose own tag is unchanged does not care which other tags its base lists
+            tag = (b.discriminator or r.discriminator) if unions[0] and unions[1] else None
+            if tag is None and b.base_discriminator == r.base_discriminator and own_tag(b) == own_tag(r) is not None:
+                tag = b.base_discriminator
+            if tag in d.properties:
+                trimmed = _without_tag_values(d.properties[tag])
+                if trimmed is None:
+                    del d.properties[tag]
+                else:
+                    d.properties[tag] = trimmed
         if b.items is not None and r.items is not None:
             d.items = self.compare(b.items, r.items)
         if b.additional is not None and r.additional is not None:
             d.additional = self.compare(b.additional, r.additional)
         if unions[0] or unions[1]:
-            key = "anyOf" if "anyOf" in r.branches and "oneOf" not in r.branches else "oneOf"
-            b_members = unions[0] or ([(b.node, b.pointer)] if shell_only else [])
-            r_members = unions[1] or ([(r.node, r.pointer)] if shell_only else [])
-            if b_members and r_members and (not unions[0] or not unions[1]):
-                # one side is a single schema: it is the union's only member, not a different "shell"
-                b_views = [b] if not unions[0] else None
-                r_views = [r] if not unions[1] else None
-            else:
-                b_views = r_views = None
-            branch_diff = self._branches(b, r, b_members, r_members, b_views, r_views)
+            key = r.union_kind or b.union_kind or "oneOf"
+            prop = r.discriminator or b.discriminator
+            b_members = unions[0] or ([self._single(self.base, b, (b.node, b.pointer), prop)] if shell_only else [])
+            r_members = unions[1] or ([self._single(self.revision, r, (r.node, r.pointer), prop)] if shell_only
+                                      else [])
+            branch_diff = self._branches(b, r, b_members, r_members)
             if branch_diff:
                 d.branches[key] = branch_diff
-            b_kind = "oneOf" if "oneOf" in b.branches else "anyOf" if "anyOf" in b.branches else None
-            r_kind = "oneOf" if "oneOf" in r.branches else "anyOf" if "anyOf" in r.branches else None
-            if b_kind and r_kind and b_kind != r_kind:
-                d.keywords["union"] = ValueChange(b_kind, r_kind)
+            if b.union_kind and r.union_kind and b.union_kind != r.union_kind:
+                d.keywords["union"] = ValueChange(b.union_kind, r.union_kind)
         return d
+
+    @staticmethod
+    def _single(viewer: Viewer, view: SchemaView, ref: Ref, prop: str | None) -> Member:
+        """A schema facing a union: the union's only member, with its tag if it has one (its discriminator value as
+        a subtype, else the one value of a const/enum property)."""
+        tag = own_tag(view)
+        if tag is not None:
+            return Member.tagged(ref, view, tag, prop or view.base_discriminator)
+        return Member(ref, view, lambda: viewer.const_tag(view, prop))
 
     def _compare_properties(self, b: SchemaView, r: SchemaView, d: SchemaDiff) -> None:
         if b.required != r.required:
@@ -164,72 +213,109 @@ class SchemaComparer:
             if sub is not None:
                 d.properties[name] = sub
 
-    def _branches(self, bv: SchemaView, rv: SchemaView, base: list[Ref], rev: list[Ref],
-                  b_views: list[SchemaView] | None = None, r_views: list[SchemaView] | None = None) -> BranchDiff:
-        """Match union members by discriminator value, const tag, $ref target, then structure; never by index."""
+    def _branches(self, bv: SchemaView, rv: SchemaView, base: list[Member], rev: list[Member]) -> BranchDiff:
+        """Match union members by tag, $ref target, equality, then shape; never by index, and never across two
+        different tags (a member with another discriminator value is another member). Members left over are
+        compared by what they accept: one whose values a member on the other side still accepts was widened (or
+        is subsumed), not removed (or added)."""
         out = BranchDiff()
-        b_views = b_views or [self.base.view(*ref) for ref in base]
-        r_views = r_views or [self.revision.view(*ref) for ref in rev]
         b_left = list(range(len(base)))
         r_left = list(range(len(rev)))
         pairs: list[tuple[int, int]] = []
+
+        def same_member_possible(i: int, j: int) -> bool:
+            return base[i].tag is None or rev[j].tag is None or base[i].tag == rev[j].tag
+
+        def take(i: int, j: int) -> None:
+            pairs.append((i, j))
+            b_left.remove(i)
+            r_left.remove(j)
 
         def match_by(keyer_b: Any, keyer_r: Any) -> None:
             b_keys: dict[Any, list[int]] = {}
             r_keys: dict[Any, list[int]] = {}
             for i in b_left:
-                k = keyer_b(i)
+                k = keyer_b(base[i])
                 if k is not None:
                     b_keys.setdefault(k, []).append(i)
             for j in r_left:
-                k = keyer_r(j)
+                k = keyer_r(rev[j])
                 if k is not None:
                     r_keys.setdefault(k, []).append(j)
             for k, bs in b_keys.items():
                 rs = r_keys.get(k)
-                if rs and len(bs) == 1 and len(rs) == 1:
-                    pairs.append((bs[0], rs[0]))
-                    b_left.remove(bs[0])
-                    r_left.remove(rs[0])
+                if rs and len(bs) == 1 and len(rs) == 1 and same_member_possible(bs[0], rs[0]):
+                    take(bs[0], rs[0])
 
-        b_tags, b_tag_props = _tags(bv, base, b_views, self.base)
-        r_tags, r_tag_props = _tags(rv, rev, r_views, self.revision)
-        match_by(lambda i: b_tags[i], lambda j: r_tags[j])
-        match_by(lambda i: _ref_name(base[i][0]), lambda j: _ref_name(rev[j][0]))
+        match_by(lambda m: _tag_key(m.tag), lambda m: _tag_key(m.tag))
+        match_by(lambda m: m.ref_name, lambda m: m.ref_name)
+        # one untagged schema whose tag property lists several members' tags stands for each of them (a message
+        # schema with `role: enum [system, user]` that became a union of one member per role)
+        sides = ((base, rev, b_left, r_left, False), (rev, base, r_left, b_left, True))
+        for one, many, one_left, many_left, flip in sides:
+            if len(one) == 1 and one_left == [0] and one[0].tag is None and len(many) > 1:
+                viewer = self.revision if flip else self.base
+                split = [k for k in many_left if many[k].tag is not None
+                         and many[k].tag in _tag_values(viewer, one[0].view, many[k].tag_property)]
+                if len(split) > 1:
+                    pairs.extend((k, 0) if flip else (0, k) for k in split)
+                    one_left.clear()
+                    for k in split:
+                        many_left.remove(k)
         if b_left and r_left and len(b_left) * len(r_left) <= 64:
             for i in list(b_left):
                 for j in r_left:
-                    if self.compare_views(b_views[i], r_views[j]) is None:
-                        pairs.append((i, j))
-                        b_left.remove(i)
-                        r_left.remove(j)
+                    if same_member_possible(i, j) and self.compare_views(base[i].view, rev[j].view) is None:
+                        take(i, j)
                         break
         if b_left and r_left:
             # pair edited members by shape; among equally similar candidates prefer the smallest difference
             small = len(b_left) * len(r_left) <= 64
-            scored = sorted((-_similarity(b_views[i], r_views[j]),
-                             _weight(self.compare_views(b_views[i], r_views[j])) if small else 0, i, j)
-                            for i in b_left for j in r_left)
+            scored = sorted((-_similarity(base[i].view, rev[j].view),
+                             _weight(self.compare_views(base[i].view, rev[j].view)) if small else 0, i, j)
+                            for i in b_left for j in r_left if same_member_possible(i, j))
             for negative_score, _, i, j in scored:
                 if -negative_score < 0.5:
                     break
                 if i in b_left and j in r_left:
-                    pairs.append((i, j))
-                    b_left.remove(i)
-                    r_left.remove(j)
+                    take(i, j)
+        self._by_values(base, rev, b_left, r_left, out)
         both_nullable = bv.nullable and rv.nullable
         for i, j in sorted(pairs):
-            sub = self.compare_views(b_views[i], r_views[j])
+            sub = self.compare_views(base[i].view, rev[j].view)
             if sub is not None:
                 # the tag property selects the member: its value list is no change, unless the tag itself changed
-                same_tag = None in (b_tags[i], r_tags[j]) or b_tags[i] == r_tags[j]
-                tag_prop = (r_tag_props[j] or b_tag_props[i]) if same_tag else None
+                tag_prop = rev[j].tag_property or base[i].tag_property or rv.discriminator or bv.discriminator
                 sub = _within_union(sub, tag_prop, both_nullable)
             if sub is not None:
-                out.modified.append((_label(r_tags[j], r_views[j], j), sub))
-        out.removed = [(_label(b_tags[i], b_views[i], i), base[i]) for i in b_left]
-        out.added = [(_label(r_tags[j], r_views[j], j), rev[j]) for j in r_left]
+                out.modified.append((_label(rev[j], j), sub))
+        out.removed = [(_label(base[i], i), base[i].ref) for i in b_left]
+        out.added = [(_label(rev[j], j), rev[j].ref) for j in r_left]
         return out
+
+    def _by_values(self, base: list[Member], rev: list[Member], b_left: list[int], r_left: list[int],
+                   out: BranchDiff) -> None:
+        """Members left unmatched, compared by the values they accept (see `subsumption.py`)."""
+        def covers(outer: Member, outer_viewer: Viewer, inner: Member, inner_viewer: Viewer) -> bool:
+            if outer.tag is not None and inner.tag is not None and outer.tag != inner.tag:
+                return False  # another discriminator value is another member, whatever the shapes say
+            return self.subsumption.covers((outer_viewer, outer.view), (inner_viewer, inner.view)) is True
+
+        for i in list(b_left):
+            # prefer a new member that is itself unmatched: the old one was widened into it
+            order = r_left + [j for j in range(len(rev)) if j not in r_left]
+            j = next((j for j in order if covers(rev[j], self.revision, base[i], self.base)), None)
+            if j is None:
+                continue
+            b_left.remove(i)
+            if j in r_left:
+                r_left.remove(j)
+            out.widened.append((_label(base[i], i), _label(rev[j], j), base[i].ref, rev[j].ref))
+        for j in list(r_left):
+            i = next((i for i in range(len(base)) if covers(base[i], self.base, rev[j], self.revision)), None)
+            if i is not None:
+                r_left.remove(j)
+                out.subsumed_added.append((_label(rev[j], j), _label(base[i], i), rev[j].ref, base[i].ref))
 
 
 def _dict_changes(old: dict[str, Any], new: dict[str, Any], into: dict[str, ValueChange]) -> None:
@@ -239,57 +325,36 @@ def _dict_changes(old: dict[str, Any], new: dict[str, Any], into: dict[str, Valu
             into[key] = ValueChange(a, b)
 
 
-def _ref_name(node: Any) -> str | None:
-    ref = node.get("$ref") if isinstance(node, dict) else None
-    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+def _tag_values(viewer: Viewer, view: SchemaView, prop: str | None) -> list[Any]:
+    """The values a schema's (closed) tag property allows: which tagged members it stands for."""
+    ref = view.properties.get(prop) if prop else None
+    enum = viewer.view(*ref).enum if ref is not None else None
+    return list(enum.values()) if enum else []
 
 
-def _tags(parent: SchemaView, refs: list[Ref], views: list[SchemaView],
-          viewer: Viewer) -> tuple[list[Any], list[str | None]]:
-    """Each member's tag (its discriminator mapping value, else the one value of a required const/enum property)
-    and the name of the property that carries it."""
-    by_ref = {target: value for value, target in parent.mapping.items()}
-    prop = parent.keywords.get("discriminator")
-    tags: list[Any] = []
-    props: list[str | None] = []
-    for (node, _), view in zip(refs, views):
-        ref = node.get("$ref") if isinstance(node, dict) else None
-        if ref in by_ref:
-            tags.append(("tag", by_ref[ref]))
-            props.append(prop)
-            continue
-        tag, name = _const_tag(view, prop, viewer)
-        tags.append(tag)
-        props.append(name)
-    return tags, props
+def _tag_key(tag: Any) -> Any:
+    return None if tag is None else ("tag", tag)
 
 
-def _const_tag(view: SchemaView, prop: str | None, viewer: Viewer) -> tuple[Any, str | None]:
-    names = [prop] if prop else sorted(view.required) or sorted(view.properties)
-    for name in names:
-        ref = view.properties.get(name) if name else None
-        if ref is None:
-            continue
-        enum = viewer.view(*ref).enum
-        if enum is not None and len(enum) == 1:
-            value = next(iter(enum.values()))
-            if isinstance(value, (str, int, bool)):
-                return ("tag", value), name
-    return None, None
+def _without_tag_values(tag_diff: SchemaDiff) -> SchemaDiff | None:
+    """A tag property's diff without its value list (which member a tag selects is the union's business)."""
+    rest = dataclasses.replace(tag_diff, enum_added=[], enum_removed=[], enum_set=None, enum_open=None,
+                               extensions={}, keywords={k: v for k, v in tag_diff.keywords.items() if k != "default"})
+    return None if rest.empty else rest
 
 
 def _within_union(sub: SchemaDiff, tag_prop: str | None, parent_nullable: bool) -> SchemaDiff | None:
     """A member's diff as seen from its union: the tag property's value list is what selected the member (its
-    enum spelling is no change), and a member's own nullability does not matter when the union is nullable."""
+    enum spelling is no change, nor is a shared tag enum that lost other members' values), and a member's own
+    nullability does not matter when the union is nullable on both sides."""
     replace: dict[str, Any] = {}
     if parent_nullable and sub.nullable is not None:
         replace["nullable"] = None
     tag_diff = sub.properties.get(tag_prop) if tag_prop else None
     if tag_diff is not None:
-        rest = dataclasses.replace(tag_diff, enum_added=[], enum_removed=[], enum_set=None, extensions={},
-                                   keywords={k: v for k, v in tag_diff.keywords.items() if k != "default"})
+        rest = _without_tag_values(tag_diff)
         props = dict(sub.properties)
-        if rest.empty:
+        if rest is None:
             del props[tag_prop]
         else:
             props[tag_prop] = rest
@@ -300,9 +365,10 @@ def _within_union(sub: SchemaDiff, tag_prop: str | None, parent_nullable: bool) 
     return None if trimmed.empty else trimmed
 
 
-def _label(tag: Any, view: SchemaView, index: int) -> str:
-    if tag is not None:
-        return str(tag[-1])
+def _label(member: Member, index: int) -> str:
+    if member.tag is not None:
+        return str(member.tag)
+    view = member.view
     if view.ref_name:
         return view.ref_name
     title = view.docs.get("title")

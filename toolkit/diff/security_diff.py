@@ -12,6 +12,9 @@ from typing import Any
 from ..model import Spec
 
 
+UNDECLARED = "undeclared:"  # signature prefix of a requirement naming a scheme the document does not declare
+
+
 def scheme_signature(scheme: Any) -> str:
     if not isinstance(scheme, dict):
         return "unknown"
@@ -36,6 +39,11 @@ class Requirement:
     def label(self) -> str:
         return " + ".join(sorted(self.schemes)) or "anonymous"
 
+    @property
+    def undeclared(self) -> list[str]:
+        """Names of schemes this alternative uses that the document never declared (it cannot be satisfied)."""
+        return sorted(sig[len(UNDECLARED):] for sig in self.schemes if sig.startswith(UNDECLARED))
+
 
 def requirements(spec: Spec, security: Any) -> list[Requirement]:
     schemes = spec.components.get("securitySchemes")
@@ -46,7 +54,8 @@ def requirements(spec: Spec, security: Any) -> list[Requirement]:
             continue
         sigs: dict[str, frozenset[str]] = {}
         for name, scopes in alternative.items():
-            sig = scheme_signature(spec.try_deref(schemes.get(name)))
+            # a name with no scheme in the components cannot be satisfied: keep it apart from declared schemes
+            sig = scheme_signature(spec.try_deref(schemes[name])) if name in schemes else f"{UNDECLARED}{name}"
             sigs[sig] = frozenset(s for s in scopes if isinstance(s, str)) if isinstance(scopes, list) else frozenset()
         out.append(Requirement(frozenset(sigs), tuple(sorted(sigs.items()))))
     return out

@@ -6,15 +6,23 @@ canonicalises the 3.0 and 3.1 spellings of one contract: `nullable: true`, `type
 `anyOf: [x, {type: "null"}]` all become `nullable=True`; `exclusiveMinimum: true` + `minimum: 5` and
 `exclusiveMinimum: 5` both become `exclusiveMinimum=5`; `const: x` is `enum: [x]`; `example` is `examples: [x]`.
 
+Unions are normalised the same way on both sides before anyone pairs their members (`members`): a member that
+is itself a union is flattened into its parent, null-only members make the union nullable, and the "open enum"
+idiom `anyOf: [{type: string}, {type: string, enum: [...]}]` reads as a string with known values
+(`enum_open`), because the free member accepts every value the enum member lists. TypeSpec spellings read as
+what they mean: a lone `allOf` wrapper around a discriminated base is that union, `{type: object, allOf:
+[<array>], nullable: true}` is a nullable array, and bounds that span the whole int64/int32 range are no bounds.
+
 Views are memoised per document node (by identity, the documents stay alive for the whole comparison), so the
 diff can key its own memo on view identity: two `$ref`s to one component share one view.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .. import pointer as jp
 from ..model import Spec
@@ -28,7 +36,12 @@ SCALAR_KEYWORDS = (
     "readOnly", "writeOnly", "deprecated", "default", "additionalProperties", "discriminator",
     "contentMediaType", "contentEncoding",
 )
+# Keywords that annotate a schema without narrowing the values it accepts.
+ANNOTATION_KEYWORDS = frozenset({"readOnly", "writeOnly", "deprecated", "default", "discriminator",
+                                 "contentMediaType", "contentEncoding"})
 _SCHEMA_TYPES = frozenset({"string", "number", "integer", "boolean", "object", "array", "null"})
+# Numeric formats whose whole range, written as bounds, constrains nothing (TypeSpec writes them out).
+_FORMAT_RANGE = {"int64": (-(2 ** 63) + 1, 2 ** 63 - 1), "int32": (-(2 ** 31), 2 ** 31 - 1)}
 
 Ref = tuple[Any, str]  # (a schema node as written, its JSON pointer)
 
@@ -36,6 +49,41 @@ Ref = tuple[Any, str]  # (a schema node as written, its JSON pointer)
 def canonical(value: Any) -> str:
     """A stable text form of any JSON value, for set comparisons of enum values and defaults."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+@dataclass(eq=False)
+class Member:
+    """One member of a normalised union: where it is written, its view, and the tag that selects it (the
+    discriminator or const value, None when it has none) with the property that carries it. The tag is found on
+    first use: finding it builds property views, and most unions are never paired member by member."""
+
+    ref: Ref
+    view: "SchemaView"
+    find_tag: Callable[[], tuple[Any, str | None]] | None = field(default=None, repr=False)
+    _tag: tuple[Any, str | None] | None = field(default=None, repr=False)
+
+    @classmethod
+    def tagged(cls, ref: Ref, view: "SchemaView", tag: Any, tag_property: str | None) -> "Member":
+        return cls(ref, view, _tag=(tag, tag_property))
+
+    def _resolved(self) -> tuple[Any, str | None]:
+        if self._tag is None:
+            self._tag = self.find_tag() if self.find_tag is not None else (None, None)
+        return self._tag
+
+    @property
+    def tag(self) -> Any:
+        return self._resolved()[0]
+
+    @property
+    def tag_property(self) -> str | None:
+        return self._resolved()[1]
+
+    @property
+    def ref_name(self) -> str | None:
+        node = self.ref[0]
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
 
 
 @dataclass(eq=False)
@@ -47,6 +95,7 @@ class SchemaView:
     types: frozenset[str] | None = None  # None: any type; never contains "null" (see `nullable`)
     nullable: bool = False
     enum: dict[str, Any] | None = None  # canonical text -> value, null removed (it sets `nullable`)
+    enum_open: bool = False  # `enum` lists known values of an open set (a free sibling member accepts any value)
     properties: dict[str, Ref] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
     keywords: dict[str, Any] = field(default_factory=dict)
@@ -54,22 +103,38 @@ class SchemaView:
     extensions: dict[str, Any] = field(default_factory=dict)
     items: Ref | None = None
     additional: Ref | None = None  # additionalProperties when it is a schema
-    branches: dict[str, list[Ref]] = field(default_factory=dict)  # "oneOf"/"anyOf" -> members
+    branches: dict[str, list[Ref]] = field(default_factory=dict)  # "oneOf"/"anyOf" -> members as written
+    normalised: list[Member] = field(default_factory=list)  # the normalised union: read it as `members`
     rest_all_of: list[Ref] = field(default_factory=list)  # allOf members that could not be folded
     is_bool: bool | None = None  # a boolean schema (`true`/`false`)
     mapping: dict[str, str] = field(default_factory=dict)  # discriminator mapping: value -> $ref
+    base_discriminator: str | None = None  # the discriminator property of the base this schema extends
     implicit_union: bool = False  # branches come from a discriminator mapping (TypeSpec-style polymorphism)
     node: Any = None  # the schema as written (identity matters: views are memoised by it)
+    pending: Callable[["SchemaView"], None] | None = field(default=None, repr=False)  # fills `normalised` lazily
 
     @property
-    def union(self) -> list[Ref]:
-        """The members of this schema's union, whichever keyword spells it."""
-        return self.branches.get("oneOf") or self.branches.get("anyOf") or []
+    def members(self) -> list[Member]:
+        """The normalised union (see the module docstring). A discriminated base's subtypes extend the base
+        itself, so they are built on first use, once the base is complete, never while it is being built."""
+        if self.pending is not None:
+            finish, self.pending = self.pending, None
+            finish(self)
+        return self.normalised
+
+    @property
+    def union_kind(self) -> str | None:
+        return "oneOf" if "oneOf" in self.branches else "anyOf" if "anyOf" in self.branches else None
 
     @property
     def pure_union(self) -> bool:
         """A union and nothing else: its members carry all the structure."""
-        return bool(self.union) and not self.properties and self.types is None
+        return bool(self.members) and not self.properties and self.types is None
+
+    @property
+    def discriminator(self) -> str | None:
+        value = self.keywords.get("discriminator")
+        return value if isinstance(value, str) else None
 
 
 def _is_null_branch(node: Any) -> bool:
@@ -82,6 +147,65 @@ def _is_null_branch(node: Any) -> bool:
     return rest.get("enum") == [None] and set(rest) <= {"enum", "type", "nullable"}
 
 
+def own_tag(view: SchemaView) -> Any:
+    """The discriminator value of a subtype: its entry in the mapping it inherits from its base, else its
+    `x-ms-discriminator-value`; None for a schema that is no subtype."""
+    for value, target in view.mapping.items():
+        if target == view.pointer:
+            return value
+    value = view.extensions.get("x-ms-discriminator-value")
+    return value if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+
+
+def _free(view: SchemaView) -> bool:
+    """A typed schema with no constraint at all (`{type: string}`): it accepts every value of its type."""
+    return bool(view.types) and (view.enum is None or view.enum_open) and not (
+        view.properties or view.required or view.items or view.additional or view.branches or view.rest_all_of
+        or set(view.keywords) - ANNOTATION_KEYWORDS)
+
+
+def _enum_only(view: SchemaView) -> bool:
+    """A list of values and nothing else (`{type: string, enum: [...]}`)."""
+    return view.enum is not None and not view.enum_open and not (
+        view.properties or view.required or view.items or view.additional or view.branches or view.rest_all_of
+        or set(view.keywords) - ANNOTATION_KEYWORDS)
+
+
+def accepts_null(view: SchemaView) -> bool:
+    """Is null valid: nullable, or no type, enum or union that would exclude it?"""
+    return view.nullable or (view.types is None and view.enum is None and not view.branches
+                             and view.is_bool is not False)
+
+
+def _types_within(view: SchemaView, host: SchemaView) -> bool:
+    return bool(view.types) and all(type_accepts(host.types, t) for t in view.types or ())
+
+
+def _nullable_marker(view: SchemaView) -> bool:
+    """`{nullable: true}` and nothing else: an allOf member that only makes its siblings nullable."""
+    return view.nullable and view.types is None and view.enum is None and not (
+        view.properties or view.required or view.items or view.additional or view.branches)
+
+
+def json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def type_accepts(types: frozenset[str] | None, value_type: str) -> bool:
+    """Does a `types` set (None: any) accept a value of JSON type `value_type` (an integer is a number)?"""
+    return types is None or value_type in types or (value_type == "integer" and "number" in types)
+
+
 class Viewer:
     """Builds and memoises `SchemaView`s over one spec."""
 
@@ -89,6 +213,10 @@ class Viewer:
         self.spec = spec
         self._views: dict[int, SchemaView] = {}
         self._building: set[int] = set()
+
+    def built(self, view: SchemaView) -> bool:
+        """Is `view` the one this viewer built for its node (not a view derived from it)?"""
+        return self._views.get(id(view.node)) is view
 
     def view(self, node: Any, pointer: str) -> SchemaView:
         key = id(node)
@@ -125,9 +253,10 @@ class Viewer:
             if not siblings:
                 return target_view
             # 3.1 allows keywords beside $ref: read them as an allOf of the target and the siblings
-            merged = dict(siblings)
-            view = self._build(merged, pointer)
-            self._fold(view, target_view)
+            view = self._build(dict(siblings), pointer)
+            self._fold_all_of(view, [target_view])
+            if not view.normalised and view.pending is None:
+                self._normalise_union(view)  # the target's union, as this view's own
             return view
         view = SchemaView(pointer=pointer, node=node)
         self._read_own(view, node, pointer)
@@ -137,6 +266,7 @@ class Viewer:
                                       if isinstance(target, str)]
             view.implicit_union = True
         members = node.get("allOf")
+        folded: list[SchemaView] = []
         for i, member in enumerate(members if isinstance(members, list) else ()):
             if not isinstance(member, (dict, bool)):
                 continue
@@ -144,8 +274,9 @@ class Viewer:
             if member_view.branches and view.branches:
                 view.rest_all_of.append((member, f"{pointer}/allOf/{i}"))
                 continue
-            self._fold(view, member_view)
-        self._unwrap_null_union(view)
+            folded.append(member_view)
+        self._fold_all_of(view, folded)
+        self._normalise_union(view)
         return view
 
     def _read_own(self, view: SchemaView, node: dict[str, Any], pointer: str) -> None:
@@ -211,43 +342,144 @@ class Viewer:
 
     @staticmethod
     def _canonical_bounds(view: SchemaView) -> None:
-        """3.0 boolean exclusive bounds become the 3.1 numeric form."""
+        """3.0 boolean exclusive bounds become the 3.1 numeric form; bounds spanning the format's range go."""
         kw = view.keywords
         for excl, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
             if kw.get(excl) is True and bound in kw:
                 kw[excl] = kw.pop(bound)
             elif kw.get(excl) is False or kw.get(excl) is True:
                 kw.pop(excl)
+        fmt = kw.get("format")
+        span = _FORMAT_RANGE.get(fmt) if isinstance(fmt, str) else None
+        if span is None and view.types == frozenset({"integer"}) and "format" not in kw:
+            span = _FORMAT_RANGE["int64"]  # no JSON client sends integers beyond int64 either
+        if span is not None:
+            low, high = kw.get("minimum"), kw.get("maximum")
+            if isinstance(low, (int, float)) and not isinstance(low, bool) and low <= span[0]:
+                kw.pop("minimum")
+            if isinstance(high, (int, float)) and not isinstance(high, bool) and high >= span[1]:
+                kw.pop("maximum")
 
-    def _unwrap_null_union(self, view: SchemaView) -> None:
-        """`anyOf/oneOf: [X, {type: null}]` is X made nullable (the 3.1 spelling of 3.0 `nullable`)."""
-        for key in ("anyOf", "oneOf"):
-            members = view.branches.get(key)
-            if not members or not any(_is_null_branch(m) for m, _ in members):
-                continue
-            rest = [(m, p) for m, p in members if not _is_null_branch(m)]
+    def _fold_all_of(self, view: SchemaView, members: list[SchemaView]) -> None:
+        """Fold allOf members (or a `$ref` target beside sibling keywords) into `view`.
+
+        Null is valid only when every member accepts it: a member's own `nullable` does not make the whole
+        nullable (TypeSpec's `allOf: [Base, {nullable: true, ...}]` never accepted null), while the wrapper's own
+        `nullable: true` (`{allOf: [$ref], nullable: true}`, the 3.0 nullable-ref idiom) does, and so does a member
+        that says nothing but `nullable: true` (`allOf: [$ref, {nullable: true}]`, the same idiom)."""
+        if not members:
+            return
+        own_nullable, own_typed = view.nullable, view.types is not None
+        # a lone allOf around a discriminated base, with nothing of its own, is that union (not one subtype)
+        wrapper = (len(members) == 1 and not view.properties and not view.branches
+                   and view.pointer not in members[0].mapping.values())
+        for member in members:
+            self._fold(view, member, wrapper)
+        if not own_nullable:
+            view.nullable = not own_typed and (any(map(_nullable_marker, members)) or (
+                all(map(accepts_null, members)) and any(m.nullable for m in members)))
+
+    def _normalise_union(self, view: SchemaView) -> None:
+        """The union's members, normalised (see the module docstring); a union left with one member is it."""
+        kind = view.union_kind
+        if kind is None:
+            return
+        if any(_is_null_branch(ref[0]) for ref in view.branches[kind]):
             view.nullable = True
-            if len(rest) == 1:
-                del view.branches[key]
-                self._fold(view, self.view(*rest[0]))
-            else:
-                view.branches[key] = rest
+        if view.implicit_union:
+            view.pending = self._finish_members
+            return
+        members, nullable = self._flatten(view)
+        if nullable:
+            view.nullable = True
+        members = _absorb_open_enums(members)
+        if len(members) == 1 and not view.properties:
+            del view.branches[kind]
+            self._fold(view, members[0].view)
+            self._normalise_union(view)  # the one member may be a union with fields of its own
+            return
+        view.normalised = members
 
-    def _fold(self, view: SchemaView, member: SchemaView) -> None:
-        """Merge an allOf member (or a `$ref` target) into `view`; the outer schema's own keywords win."""
+    def _finish_members(self, view: SchemaView) -> None:
+        members, nullable = self._flatten(view)
+        view.nullable = view.nullable or nullable
+        view.normalised = _absorb_open_enums(members)
+
+    def _flatten(self, parent: SchemaView) -> tuple[list[Member], bool]:
+        """Members of `parent`'s union without its null-only members, and whether any member accepts null. A
+        member that is itself a union contributes its own (already normalised) members instead."""
+        kind = parent.union_kind
+        out: list[Member] = []
+        nullable = False
+        for ref in parent.branches.get(kind, []) if kind else []:
+            if _is_null_branch(ref[0]):
+                nullable = True
+                continue
+            member = self.view(*ref)
+            if member is parent:
+                continue
+            nullable = nullable or member.nullable
+            if member.members and (member.implicit_union or not member.properties) and not member.rest_all_of:
+                out.extend(member.members)
+                continue
+            out.append(Member(ref, member, lambda ref=ref, member=member: self.tag_of(parent, ref, member)))
+        return out, nullable
+
+    def tag_of(self, parent: SchemaView, ref: Ref, member: SchemaView) -> tuple[Any, str | None]:
+        """The value that selects `member` in `parent`'s union, and the property carrying it: the discriminator
+        mapping (the parent's, or the one the member inherits from its base), `x-ms-discriminator-value`, else
+        the one value of a const/enum property."""
+        node = ref[0]
+        target = node.get("$ref") if isinstance(node, dict) else None
+        prop = parent.discriminator or member.base_discriminator
+        for value, to in parent.mapping.items():
+            if to in (target, member.pointer):
+                return value, prop
+        value = own_tag(member)
+        if value is not None:
+            return value, prop
+        return self.const_tag(member, prop)
+
+    def const_tag(self, view: SchemaView, prop: str | None) -> tuple[Any, str | None]:
+        names = [prop] if prop else sorted(view.required) or sorted(view.properties)
+        for name in names:
+            ref = view.properties.get(name) if name else None
+            if ref is None:
+                continue
+            enum = self.view(*ref).enum
+            if enum is not None and len(enum) == 1:
+                value = next(iter(enum.values()))
+                if isinstance(value, (str, int, bool)):
+                    return value, name
+        return None, None
+
+    def _fold(self, view: SchemaView, member: SchemaView, wrapper: bool = False) -> None:
+        """Merge an allOf member (or a `$ref` target) into `view`; the outer schema's own keywords win.
+
+        `wrapper`: `view` is nothing but this one member (plus docs), so it also takes the member's union."""
         if member.is_bool is False:
             view.is_bool = False
         if member.types is not None:
-            view.types = member.types if view.types is None or not view.types else (view.types & member.types or view.types)
+            if view.types is None or not view.types:
+                view.types = member.types
+            elif view.types & member.types:
+                view.types = view.types & member.types
+            elif not (view.properties or view.required or view.additional):
+                view.types = member.types  # `{type: object, allOf: [<array>]}`: TypeSpec's nullable wrapper
         view.nullable = view.nullable or member.nullable
         if view.enum is None and member.enum is not None:
             view.enum = member.enum
+            view.enum_open = member.enum_open
         for name, ref in member.properties.items():
             view.properties.setdefault(name, ref)
         view.required = view.required | member.required
         for key, value in member.keywords.items():
-            if key != "discriminator":  # it describes the member's own union, not the schema that extends it
+            if key != "discriminator" or wrapper:  # it describes the member's own union, not a subtype of it
                 view.keywords.setdefault(key, value)
+        if member.discriminator and not wrapper:
+            view.base_discriminator = view.base_discriminator or member.discriminator
+        elif member.base_discriminator:
+            view.base_discriminator = view.base_discriminator or member.base_discriminator
         for key, value in member.docs.items():
             view.docs.setdefault(key, value)
         for key, value in member.extensions.items():
@@ -256,12 +488,50 @@ class Viewer:
             view.items = member.items
         if view.additional is None:
             view.additional = member.additional
-        if not member.implicit_union:  # a subtype's allOf on its base must not inherit the subtype list
-            for key, members in member.branches.items():
-                view.branches.setdefault(key, members)
+        if wrapper or not member.implicit_union:  # a subtype's allOf on its base must not inherit the subtypes
+            for key, branch in member.branches.items():
+                view.branches.setdefault(key, branch)  # `_normalise_union` makes the members from them
+            view.implicit_union = view.implicit_union or (wrapper and member.implicit_union)
         view.rest_all_of.extend(member.rest_all_of)
         if member.mapping and not view.mapping:
             view.mapping = member.mapping
+
+
+def _absorb_open_enums(members: list[Member]) -> list[Member]:
+    """`anyOf: [{type: string}, {type: string, enum: [a, b]}]` accepts every string: the enum member only names
+    known values. Such enum members (and free members of a type another free member covers) are folded into the
+    free member of their type, whose `enum` lists the known values of an open set."""
+    hosts: list[Member] = []
+    for member in members:
+        if _free(member.view) and not any(_types_within(member.view, h.view) for h in hosts):
+            hosts.append(member)
+    if not hosts:
+        return members
+    known: dict[int, dict[str, Any]] = {}
+    out: list[Member] = []
+    for member in members:
+        view = member.view
+        host = None
+        if member not in hosts and member.tag is None:
+            if _enum_only(view):
+                host = next((h for h in hosts if all(type_accepts(h.view.types, json_type(v))
+                                                     for v in (view.enum or {}).values())), None)
+            elif _free(view):
+                host = next((h for h in hosts if _types_within(view, h.view)), None)
+        if host is None:
+            out.append(member)
+            continue
+        known.setdefault(id(host), dict(host.view.enum or {})).update(view.enum or {})
+    if not known:
+        return members
+    result = []
+    for member in out:
+        values = known.get(id(member))
+        if values is not None:
+            open_view = dataclasses.replace(member.view, enum=values, enum_open=True)
+            member = Member.tagged(member.ref, open_view, member.tag, member.tag_property)
+        result.append(member)
+    return result
 
 
 def _enclosing_component(pointer: str) -> str | None:
@@ -269,4 +539,3 @@ def _enclosing_component(pointer: str) -> str | None:
     if len(parts) >= 4 and parts[:3] == ["#", "components", "schemas"]:
         return "/".join(parts[:4])
     return None
-

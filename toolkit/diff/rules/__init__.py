@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import azure, docs, lifecycle, parameters, paths, request_bodies, responses, schemas, security, servers
+from . import (azure, components, docs, lifecycle, parameters, paths, request_bodies, responses, schemas, security,
+               servers, webhooks)
 from .base import LEVELS, Hit, Rule, SchemaContext
 
 RULES: tuple[Rule, ...] = (
@@ -15,6 +16,8 @@ RULES: tuple[Rule, ...] = (
     *security.book.rules,
     *servers.book.rules,
     *azure.book.rules,
+    *webhooks.book.rules,
+    *components.book.rules,
     *docs.book.rules,
 )
 

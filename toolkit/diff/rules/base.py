@@ -9,6 +9,7 @@ response.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -166,3 +167,39 @@ def values(items: Iterable[Any]) -> str:
     return ", ".join(fmt(v) if not isinstance(v, str) else f"`{v}`" for v in items)
 
 
+
+
+def word_edit(old: Any, new: Any, limit: int = 80) -> str:
+    """A short word-level excerpt of a text edit, e.g. `+ gpt-image-2` or `- preview + GA`, capped at `limit`
+    characters; "" when either side is not text. Words are matched without their punctuation, so a comma moved
+    to make room in a list is no edit. Lets a changelog reader see what a doc change changed."""
+    if not isinstance(old, str) or not isinstance(new, str):
+        return ""
+    a, b = old.split(), new.split()
+    keys_a, keys_b = [_word_key(w) for w in a], [_word_key(w) for w in b]
+    hunks = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=keys_a, b=keys_b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = _hunk(a[i1:i2]), _hunk(b[j1:j2])
+        hunks.append(" ".join(part for part in (f"- {removed}" if removed else "", f"+ {added}" if added else "")
+                              if part))
+    text = " ... ".join(h for h in hunks if h) or "whitespace or punctuation only"
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
+
+
+def _word_key(word: str) -> str:
+    return word.strip("`'\".,;:()[]*_").lower()
+
+
+def _hunk(words: list[str]) -> str:
+    return " ".join(words).lstrip("([").rstrip(".,;:)]")
+
+
+def docs_summary(changes: dict[str, Any]) -> str:
+    """`description changed (+ gpt-image-2)`: the changed doc keys, with an excerpt of the text edits."""
+    parts = []
+    for key in sorted(changes):
+        edit = word_edit(changes[key].base, changes[key].revision)
+        parts.append(f"{key} changed ({edit})" if edit else f"{key} changed")
+    return ", ".join(parts)

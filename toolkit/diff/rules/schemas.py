@@ -81,9 +81,10 @@ def _added(d: SchemaDiff, ctx: SchemaContext, required: bool) -> Iterator[Hit]:
 @book.schema("A new required request property: existing clients do not send it.",
              request=("new-required-request-property", "error"),
              response=("response-required-property-added", "info"),
-             when=("properties_added",))
+             when=("properties_added", "required_added"))
 def required_property_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _added(d, ctx, True)
+    yield from _required_without_schema(d, ctx)
 
 
 @book.schema("A new optional property.", request=("new-optional-request-property", "info"),
@@ -96,10 +97,24 @@ def optional_property_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
 def _requiredness(d: SchemaDiff, ctx: SchemaContext, became_required: bool) -> Iterator[Hit]:
     names = d.required_added if became_required else d.required_removed
     for name in names:
-        if name not in d.base.properties or name not in d.revision.properties:
+        if name in d.properties_added or name in d.properties_removed:
             continue  # added/removed properties are reported by the rules above
+        if became_required and name not in d.base.properties and name not in d.revision.properties:
+            continue  # a required name with no schema on either side is a new required property (below)
         word = "required" if became_required else "optional"
-        yield _hit(d, ctx, f"{ctx.subject(name)} became {word}", name)
+        base_ref, revision_ref = d.base.properties.get(name), d.revision.properties.get(name)
+        yield _hit(d, ctx, f"{ctx.subject(name)} became {word}", name, base=base_ref[1] if base_ref else None,
+                   revision=revision_ref[1] if revision_ref else None)
+
+
+def _required_without_schema(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
+    """A name added to `required` with no property schema on either side: objects without it are now invalid
+    (with `additionalProperties: false`, no object is valid at all)."""
+    for name in d.required_added:
+        if name not in d.base.properties and name not in d.revision.properties:
+            closed = d.revision.keywords.get("additionalProperties") is False
+            note = "; with `additionalProperties: false` no object is valid" if closed else ""
+            yield _hit(d, ctx, f"{ctx.subject(name)} is now required (it has no property schema{note})", name)
 
 
 @book.schema("An optional property became required.", request=("request-property-became-required", "error"),
@@ -144,8 +159,12 @@ def _type_change(d: SchemaDiff) -> tuple[str, str] | None:
     if fmt_change is not None:
         fmt_verdict = ("narrowed" if fmt_change.base is None else "widened" if fmt_change.revision is None
                        else "changed")
-        if fmt_change.base in _NUMERIC_FORMATS and fmt_change.revision in _NUMERIC_FORMATS:
-            fmt_verdict = "compatible"  # int32/int64/float/double are sizing hints on JSON numbers
+        numeric = (d.base.types or frozenset()) | (d.revision.types or frozenset()) <= {"integer", "number"}
+        if (fmt_change.base in _NUMERIC_FORMATS and fmt_change.revision in _NUMERIC_FORMATS) or (
+                numeric and d.base.types and d.revision.types):
+            # int32/int64/float/double are sizing hints on JSON numbers, and so is any other format on a number
+            # (`unixtime`): the values on the wire do not change
+            fmt_verdict = "compatible"
         if verdict is None:
             verdict = fmt_verdict
         elif fmt_verdict not in ("compatible", verdict):
@@ -242,12 +261,20 @@ def extensible(view: SchemaView) -> bool:
     return (isinstance(ms, dict) and ms.get("modelAsString") is True) or "x-extensible-enum" in view.extensions
 
 
+def _closed(view: SchemaView) -> bool:
+    """The schema accepts only the values its enum lists (not an open set with known values)."""
+    return view.enum is not None and not view.enum_open
+
+
+_ENUM_FIELDS = ("enum_added", "enum_removed", "enum_set", "enum_open")
+
+
 @book.schema("Enum values were removed.", request=("request-property-enum-value-removed", "error"),
              parameter=("request-parameter-enum-value-removed", "error"),
              response=("response-property-enum-value-removed", "info"),
              when=("enum_removed",))
 def enum_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
-    if d.enum_removed:
+    if d.enum_removed and _closed(d.base) and _closed(d.revision):
         yield _hit(d, ctx, f"{ctx.subject()}: enum values removed: {values(d.enum_removed)}")
 
 
@@ -256,26 +283,46 @@ def enum_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
              response=("response-property-enum-value-added", "warning"),
              when=("enum_added",))
 def enum_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
-    if d.enum_added and not (ctx.scope == "response" and extensible(d.revision)):
+    if d.enum_added and _closed(d.base) and _closed(d.revision) and not (
+            ctx.scope == "response" and extensible(d.revision)):
         yield _hit(d, ctx, f"{ctx.subject()}: enum values added: {values(d.enum_added)}")
 
 
-@book.schema("A free value was restricted to a list of enum values.",
+@book.schema("A free value (or an open set of known values) was restricted to a list of enum values.",
              request=("request-property-became-enum", "error"),
              parameter=("request-parameter-became-enum", "error"),
              response=("response-property-became-enum", "info"),
-             when=("enum_set",))
+             when=("enum_set", "enum_open"))
 def became_enum(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
-    if d.enum_set is not None and d.enum_set.revision:
+    if _closed(d.revision) and not _closed(d.base):
         yield _hit(d, ctx, f"{ctx.subject()} restricted to enum values {values((d.revision.enum or {}).values())}")
 
 
-@book.schema("An enum restriction was lifted: any value of the type may come back.",
+@book.schema("An enum restriction was lifted (or became an open set of known values): any value of the type may "
+             "come back.",
              response=("response-property-enum-lifted", "warning"),
-             when=("enum_set",))
+             when=("enum_set", "enum_open"))
 def enum_lifted(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
-    if d.enum_set is not None and not d.enum_set.revision:
+    if _closed(d.base) and not _closed(d.revision):
         yield _hit(d, ctx, f"{ctx.subject()} is no longer restricted to enum values")
+
+
+@book.schema("The known values of an open enum (`anyOf: [{type: string}, {type: string, enum: [...]}]`) changed: "
+             "every value of the type stays valid, so this is news, not a break.",
+             any=("schema-known-values-changed", "info"),
+             when=_ENUM_FIELDS)
+def known_values_changed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
+    if not (d.base.enum_open or d.revision.enum_open):
+        return
+    if d.base.enum_open and d.revision.enum_open:
+        parts = [f"added {values(d.enum_added)}" if d.enum_added else "",
+                 f"removed {values(d.enum_removed)}" if d.enum_removed else ""]
+        text = "; ".join(p for p in parts if p)
+        if text:
+            yield _hit(d, ctx, f"{ctx.subject()}: known values (open enum) {text}")
+    elif d.revision.enum_open and not _closed(d.base):
+        yield _hit(d, ctx, f"{ctx.subject()} now lists known values (open enum): "
+                   f"{values((d.revision.enum or {}).values())}")
 
 
 # -- numeric, string and array bounds: one table, rules generated per keyword and direction
@@ -490,6 +537,33 @@ def any_of_added(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
              when=("branches",))
 def any_of_removed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _branches(d, ctx, "anyOf", False)
+
+
+def _widened(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
+    for key, branch in d.branches.items():
+        for old, new, b_ref, r_ref in branch.widened:
+            target = f"`{new}`" if new != old else "a wider member"
+            yield _hit(d, ctx, f"{ctx.subject()}: {key} member `{old}` replaced by {target}, which accepts every "
+                       "value it did", base=b_ref[1], revision=r_ref[1])
+
+
+@book.schema("A union member was replaced by a wider one (or merged into one): every value it accepted is still "
+             "valid, but a response may now carry values that were not possible before.",
+             request=("request-property-union-member-widened", "info"),
+             response=("response-property-union-member-widened", "warning"),
+             when=("branches",))
+def union_member_widened(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
+    yield from _widened(d, ctx)
+
+
+@book.schema("A union member was added whose every value an existing member already accepted.",
+             any=("schema-union-member-added-subsumed", "info"),
+             when=("branches",))
+def union_member_subsumed(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
+    for key, branch in d.branches.items():
+        for new, old, r_ref, b_ref in branch.subsumed_added:
+            yield _hit(d, ctx, f"{ctx.subject()}: {key} member `{new}` added; member `{old}` already accepted "
+                       "every value it accepts", base=b_ref[1], revision=r_ref[1])
 
 
 @book.schema("The union keyword changed (oneOf <-> anyOf); members are matched across it.",

@@ -18,7 +18,17 @@ def _declares_own(d: OperationDiff) -> bool:
 
 def _requirement_hits(s: SecurityDiff, what: str, removed: bool, b: str | None, r: str | None) -> Iterator[Hit]:
     for req in s.removed if removed else s.added:
+        if removed and req.undeclared:
+            continue  # it could never be satisfied: removing it is a repair (see `_repair_hits`)
         yield Hit(req.label, f"{what} security alternative `{req.label}` {'removed' if removed else 'added'}", b, r)
+
+
+def _repair_hits(s: SecurityDiff, what: str, b: str | None, r: str | None) -> Iterator[Hit]:
+    for req in s.removed:
+        if req.undeclared:
+            names = ", ".join(f"`{n}`" for n in req.undeclared)
+            yield Hit(req.label, f"{what} security alternative `{req.label}` removed; it named {names}, which the "
+                      "document never declared, so no client could use it (a spec repair)", b, r)
 
 
 def _scope_hits(s: SecurityDiff, what: str, added: bool, b: str | None, r: str | None) -> Iterator[Hit]:
@@ -31,6 +41,14 @@ def _scope_hits(s: SecurityDiff, what: str, added: bool, b: str | None, r: str |
 def op_removed(d: OperationDiff) -> Iterator[Hit]:
     if _declares_own(d):
         yield from _requirement_hits(d.security, "endpoint", True, d.base.pointer, d.revision.pointer)
+
+
+@book.operation("api-security-undeclared-removed", "info",
+                "An operation no longer lists a security alternative that named an undeclared scheme (a repair: no "
+                "client could satisfy it).")
+def op_undeclared_removed(d: OperationDiff) -> Iterator[Hit]:
+    if _declares_own(d):
+        yield from _repair_hits(d.security, "endpoint", d.base.pointer, d.revision.pointer)
 
 
 @book.operation("api-security-added", "info", "An operation accepts a new way of authenticating.")
@@ -54,6 +72,12 @@ def op_scope_removed(d: OperationDiff) -> Iterator[Hit]:
 @book.spec("api-global-security-removed", "error", "The API no longer accepts a way of authenticating.")
 def global_removed(d: SpecDiff) -> Iterator[Hit]:
     yield from _requirement_hits(d.security, "global", True, "#/security", "#/security")
+
+
+@book.spec("api-global-security-undeclared-removed", "info",
+           "The API no longer lists a security alternative that named an undeclared scheme (a repair).")
+def global_undeclared_removed(d: SpecDiff) -> Iterator[Hit]:
+    yield from _repair_hits(d.security, "global", "#/security", "#/security")
 
 
 @book.spec("api-global-security-added", "info", "The API accepts a new way of authenticating.")
