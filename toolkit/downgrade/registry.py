@@ -12,18 +12,19 @@ from typing import Any, Callable
 
 from .. import pointer as jp
 from ..schemas import iter_schemas
-from .result import Loss
+from .result import Change
 
 STAGES = ("prepass", "schema", "document", "repair")
 
 
 @dataclass
 class Context:
-    """The document being converted and the losses found so far; handed to every conversion."""
+    """The document being converted and the changes recorded so far; handed to every conversion."""
 
     document: dict[str, Any]
-    losses: list[Loss] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     current: str = ""
+    created: set[int] = field(default_factory=set, repr=False)
     _schemas: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
     _keywords: set[str] | None = field(default=None, repr=False)
     _refs: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
@@ -56,7 +57,20 @@ class Context:
         return not self._keywords.isdisjoint(keywords)
 
     def lose(self, pointer: str, message: str, id: str | None = None) -> None:
-        self.losses.append(Loss(id or self.current, pointer, message))
+        self.changes.append(Change(id or self.current, pointer, message, "lossy"))
+
+    def note(self, pointer: str, message: str) -> None:
+        """An info-level change of meaning made on purpose (a widening, never a narrowing)."""
+        self.changes.append(Change(self.current, pointer, message, "info"))
+
+    def rewrite(self, pointer: str, message: str) -> None:
+        """An exact rewrite: other spelling, same meaning."""
+        self.changes.append(Change(self.current, pointer, message, "exact"))
+
+    def made(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """Mark a subschema that a conversion wrote (not the author), so later units can tell them apart."""
+        self.created.add(id(schema))
+        return schema
 
     def resolve(self, ref: Any) -> Any:
         """The node an internal `$ref` points at, or None."""
@@ -100,6 +114,12 @@ class Conversion:
 
     def applies_to(self, schema: dict[str, Any]) -> bool:
         return not self.keywords or any(k in schema for k in self.keywords)
+
+    @property
+    def summary(self) -> str:
+        """The first clause of the description: what one exact rewrite by this unit did."""
+        first = self.description.split("; ")[0].split(". ")[0].rstrip(".")
+        return first if len(first) <= 140 else first[:137] + "..."
 
 
 CONVERSIONS: list[Conversion] = []

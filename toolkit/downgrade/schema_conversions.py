@@ -85,6 +85,25 @@ def _move_to_extension(schema: dict[str, Any], key: str) -> None:
 # --------------------------------------------------------------------------------------------------- the table
 
 
+@conversion("30-keyword-honoured", row="M45", lossy=False, stage="schema",
+            keywords=("nullable", "exclusiveMinimum", "exclusiveMaximum"),
+            description="3.0 keywords inside a \"3.1\" document (`nullable: true`, also beside a `$ref`; boolean "
+                        "`exclusiveMinimum`/`exclusiveMaximum`) are honoured on purpose; a 3.1 validator ignores "
+                        "them, so each one is an info-level entry of the loss report.")
+def honoured_30_keywords(schema: dict[str, Any], where: str, ctx: Context) -> None:
+    if id(schema) in ctx.created or not str(ctx.document.get("openapi", "")).startswith("3.1"):
+        return
+    if schema.get("nullable") is True:
+        beside = " beside $ref (becomes a null branch)" if "$ref" in schema else ""
+        ctx.note(jp.join(where, "nullable"), f"3.0 keyword honoured: nullable: true{beside} lets null through; "
+                                             "3.1 ignores `nullable`")
+    for key in ("exclusiveMinimum", "exclusiveMaximum"):
+        if schema.get(key) is True:
+            bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+            ctx.note(jp.join(where, key), f"3.0 keyword honoured: boolean {key}: true makes `{bound}` exclusive; "
+                                          "2020-12 expects a number here")
+
+
 @conversion("null-branch", row="M6/M7", lossy=False, stage="schema", keywords=("anyOf", "oneOf"),
             description="anyOf/oneOf with a `{type: null}` branch: merged into the parent as `nullable: true` when "
                         "the other branch is an inline typed schema, else the branch becomes "
@@ -108,7 +127,7 @@ def null_branch(schema: dict[str, Any], where: str, ctx: Context) -> None:
                 schema["enum"].append(None)
             return
         kind = _guess_type(others, ctx)
-        schema[key] = [null_schema(kind) if _is_null_only(b) else b for b in branches]
+        schema[key] = [ctx.made(null_schema(kind)) if _is_null_only(b) else b for b in branches]
 
 
 def _mergeable(other: Any, parent: dict[str, Any], key: str) -> bool:
@@ -129,7 +148,7 @@ def ref_siblings(schema: dict[str, Any], where: str, ctx: Context) -> None:
     ref = {"$ref": schema.pop("$ref")}
     if schema.get("nullable") is True:
         del schema["nullable"]
-        union = [ref, null_schema(_type_of(ref, ctx) or "object")]
+        union = [ref, ctx.made(null_schema(_type_of(ref, ctx) or "object"))]
         if "anyOf" not in schema:
             schema["anyOf"] = union
         else:
@@ -180,7 +199,7 @@ def type_multi(schema: dict[str, Any], where: str, ctx: Context) -> None:
     branches = []
     fmt = schema.pop("format", None)
     for kind in types:
-        branch: dict[str, Any] = {"type": kind}
+        branch: dict[str, Any] = ctx.made({"type": kind})
         for key in _KEYWORDS_BY_TYPE.get(kind, ()):
             if key in schema:
                 branch[key] = schema[key]
