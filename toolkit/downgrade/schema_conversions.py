@@ -517,10 +517,10 @@ def required_enum_shape(schema: dict[str, Any], where: str, ctx: Context) -> Non
     required = schema.get("required")
     if isinstance(required, list):
         unique = list(dict.fromkeys(r for r in required if isinstance(r, str)))
-        if unique:
-            schema["required"] = unique
-        else:
+        if not unique:
             del schema["required"]
+        elif unique != required:
+            schema["required"] = unique
     enum = schema.get("enum")
     if isinstance(enum, list) and None in enum and "type" in schema and schema.get("nullable") is not True:
         enum = schema["enum"] = [v for v in enum if v is not None]
