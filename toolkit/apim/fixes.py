@@ -19,6 +19,7 @@ from .. import pointer as jp
 from ..catalog import Catalog
 from ..downgrade.references import iter_refs, rewrite_refs
 from ..downgrade.result import Change
+from ..downgrade.schema_conversions import SCHEMA_KEYWORDS_30
 from .datatypes import mismatches
 from .importing import PLACEHOLDER_HOST
 from .naming import COMPONENT_KEY, OPERATION_NAME_LIMIT, normalise_operation_id, safe_component_key
@@ -83,14 +84,22 @@ def openapi_version(ctx: PrepareContext) -> None:
 
 
 @fix("invalid-fields", "Fields that the OAS 3.0 object does not define (`uniqueItems` on a Parameter, `security` "
-                       "under `components`...) are removed: APIM says `is not a valid property`. Schemas were "
-                       "already handled by the downgrade (`unknown-keyword`).")
+                       "under `components`...) are removed: APIM says `is not a valid property`. A Swagger 2 style "
+                       "schema keyword on a parameter or header moves into its schema when the schema lacks it. "
+                       "Schemas were already handled by the downgrade (`unknown-keyword`).")
 def invalid_fields(ctx: PrepareContext) -> None:
     for where, kind, node in list(walk(ctx.document)):
         if kind in ("Schema", "Reference"):
             continue
         for key in unknown_fields(kind, node):
             value = node.pop(key)
+            schema = node.get("schema")
+            if kind in ("Parameter", "Header") and key in SCHEMA_KEYWORDS_30 and isinstance(schema, dict) \
+                    and "$ref" not in schema and key not in schema:
+                schema[key] = value
+                ctx.change(jp.join(where, key), f"{key} moved into the {kind.lower()}'s schema (it is a schema "
+                                                "keyword, not a field of the object)")
+                continue
             ctx.lose(jp.join(where, key), f"{key} is not a valid property of a {kind} object; removed "
                                           f"(was {_short(value)})")
 
