@@ -441,7 +441,8 @@ def servers(ctx: PrepareContext) -> None:
             default = re.sub(r"^https?://", "", default).strip("/")
             return default if default and "{" not in default else PLACEHOLDER_HOST
 
-        srv["url"] = re.sub(r"\{([^{}]+)\}", value, before)
+        url = re.sub(r"\{([^{}]+)\}", value, before)
+        srv["url"] = url if "://" in url or url.startswith("/") else f"https://{url}"  # `{endpoint}/openai`
         ctx.lose(jp.join("#/servers", i, "url"), f"server variables substituted: {before} -> {srv['url']} (set "
                                                  "the real backend with --service-url)")
 

@@ -1,10 +1,11 @@
 """How to import the prepared file: the `az apim api import` line, and for a dated API version the version set it
 belongs to, with the path a user would choose.
 
-A dated Azure OpenAI version (`info.version` like 2024-10-21, with an `api-version` query parameter) is one
-version of one API: APIM's query-string versioning scheme selects it by `?api-version=`, the parameter Azure
-OpenAI clients already send, so every dated version shares the path and the version set. An undated API (the v1
-surface, OpenAI's own spec) is imported on its own, at the path of its server URL.
+A dated Azure OpenAI version (`info.version` like 2024-10-21; an `api-version` query parameter or a server path
+ending in /openai) is one version of one API: APIM's query-string versioning scheme selects it by
+`?api-version=`, the parameter Azure OpenAI clients already send, so every dated version shares the path and
+the version set. An undated API (the v1 surface, OpenAI's own spec) is imported on its own, at the path of its
+server URL.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ def import_plan(document: dict[str, Any], *, output_name: str, inline: bool, ser
     first = servers[0] if servers and isinstance(servers[0], dict) else {}
     url = service_url or str(first.get("url") or "")
     path = api_path if api_path is not None else (urlparse(url).path.strip("/") or "openai")
-    dated = bool(_DATED.match(version)) and _has_query_api_version(document) and api_version_as == "query"
+    azure_openai = urlparse(url).path.rstrip("/").endswith("/openai") or _has_query_api_version(document)
+    dated = bool(_DATED.match(version)) and azure_openai and api_version_as == "query"
     set_id = (_slug(title) if dated else None) if version_set is None else (version_set or None)
     api_version = version if set_id else None
     api_id = _slug(f"{title}-{version}") if version else _slug(title)
