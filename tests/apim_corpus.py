@@ -8,6 +8,7 @@ prepare is always judged the same way, by this checkout: openapi-spec-validator 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -129,18 +130,27 @@ def judge_api(case: dict[str, Any], path: Path) -> Outcome:
     return outcome
 
 
+def _run_cli(checkout: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, env=env,
+                          cwd=checkout, timeout=600)
+
+
+@functools.lru_cache(maxsize=None)
+def _supports(checkout: Path, command: str, flag: str) -> bool:
+    return flag in _run_cli(checkout, "apim", command, "--help").stdout
+
+
 def judge_cli(case: dict[str, Any], path: Path, checkout: Path) -> Outcome:
     """The case through the command line of any checkout (`python -m toolkit` with that checkout first on the
     path); options the checkout's CLI does not know are left out, as a user of that version could not pass them."""
     options = case.get("options") or {}
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "toolkit", *args], capture_output=True, text=True, env=env,
-                              cwd=checkout, timeout=600)
+        return _run_cli(checkout, *args)
 
     def supported(command: str, flag: str) -> bool:
-        return flag in run("apim", command, "--help").stdout
+        return _supports(checkout, command, flag)
 
     extra_lint = ["--tier", options["tier"]] if "tier" in options and supported("lint", "--tier") else []
     linted = run("apim", "lint", str(path), "--format", "json", *extra_lint)

@@ -4,8 +4,9 @@ belongs to, with the path a user would choose.
 A dated Azure OpenAI version (`info.version` like 2024-10-21; an `api-version` query parameter or a server path
 ending in /openai) is one version of one API: APIM's query-string versioning scheme selects it by
 `?api-version=`, the parameter Azure OpenAI clients already send, so every dated version shares the path and
-the version set. An undated API (the v1 surface, OpenAI's own spec) is imported on its own, at the path of its
-server URL.
+the version set (learn.microsoft.com/azure/api-management/api-management-versions: query-string versioning,
+`?api-version=v1`). An undated API (the v1 surface, OpenAI's own spec) is imported on its own, at the path of
+its server URL.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ SOURCES: dict[str, str] = {
     "D3": f"{_DOCS_REPO}/e63e99a0eb737b86e3115396ba4db231c56d7372/{_RESTRICTIONS_MD}",
     "D4": "https://learn.microsoft.com/azure/api-management/azure-openai-api-from-specification",
     "LIMITS": "https://learn.microsoft.com/azure/api-management/service-limits",
-    "VERSIONS": "https://learn.microsoft.com/azure/api-management/api-management-versions",
     "QA-BASICV2": "https://learn.microsoft.com/answers/questions/5859937/azure-api-management-gateway-basicv2-api-operation",
     # reported import failures
     "I1": "https://github.com/Azure/azure-rest-api-specs/issues/35062",
@@ -40,8 +39,9 @@ SOURCES: dict[str, str] = {
     "C1-rules": "https://github.com/microsoft/OpenAPI.NET/tree/1.6.31/src/Microsoft.OpenApi/Validations/Rules",
     "OAS303": "https://spec.openapis.org/oas/v3.0.3",
     "RFC8259": "https://www.rfc-editor.org/rfc/rfc8259#section-8.1",
-    "CATALOG": "specs/catalog.json (the opt-in headers of the Azure OpenAI v1 preview paths)",
-    "EXPORTS": "specs/archive/azure-openai-apim-exported (APIM's own exports of the Azure OpenAI specs)",
+    # in this repository: the catalog (opt-in headers of the v1 preview paths) and APIM's own exports
+    "CATALOG": "specs/catalog.json",
+    "EXPORTS": "specs/archive/azure-openai-apim-exported",
 }
 
 

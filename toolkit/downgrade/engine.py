@@ -59,10 +59,11 @@ def downgrade_document(document: dict[str, Any], *, in_place: bool = False) -> D
     return DowngradeResult(document=ctx.document, changes=ctx.changes, source_version=source_version)
 
 
-def _shape(schema: dict[str, Any]) -> list[tuple[str, Any]]:
-    """A cheap fingerprint of one schema's own keys: scalars by value, containers by identity and length (a
-    conversion that rewrites a schema replaces, adds or removes keys; its children are visited on their own)."""
-    return [(k, (id(v), len(v)) if isinstance(v, (dict, list)) else (type(v), v)) for k, v in schema.items()]
+def _shape(schema: dict[str, Any]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A cheap fingerprint of one schema's own keys: the keys and the identity of each value (a conversion that
+    rewrites a schema replaces, adds or removes keys; its children are visited on their own). Built by C-level
+    calls only: it is taken around every conversion that applies, some 100,000 times on OpenAI's spec."""
+    return tuple(schema), tuple(map(id, schema.values()))
 
 
 MALFORMED = "malformed input, left as it was"

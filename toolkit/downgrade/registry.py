@@ -111,9 +111,10 @@ class Conversion:
     description: str
     apply: Callable[..., None]
     keywords: tuple[str, ...] = ()
+    when: Callable[[dict[str, Any]], bool] | None = None
 
     def applies_to(self, schema: dict[str, Any]) -> bool:
-        return not self.keywords or any(k in schema for k in self.keywords)
+        return (not self.keywords or any(k in schema for k in self.keywords)) and (self.when is None or self.when(schema))
 
     @property
     def summary(self) -> str:
@@ -125,14 +126,15 @@ class Conversion:
 CONVERSIONS: list[Conversion] = []
 
 
-def conversion(id: str, *, row: str, lossy: bool, stage: str, description: str,
-               keywords: tuple[str, ...] = ()) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a conversion in the table; `keywords` (schema stage) lets the engine skip schemas quickly."""
+def conversion(id: str, *, row: str, lossy: bool, stage: str, description: str, keywords: tuple[str, ...] = (),
+               when: Callable[[dict[str, Any]], bool] | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a conversion in the table; `keywords` and `when` (schema stage) let the engine skip the schemas a
+    unit has nothing to do for, without calling it (or fingerprinting the schema around the call)."""
     assert stage in STAGES, stage
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
         assert all(c.id != id for c in CONVERSIONS), f"duplicate conversion id {id}"
-        CONVERSIONS.append(Conversion(id, row, lossy, stage, description, fn, keywords))
+        CONVERSIONS.append(Conversion(id, row, lossy, stage, description, fn, keywords, when))
         return fn
 
     return register

@@ -158,6 +158,7 @@ def ref_siblings(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("type-array", row="M2/M4/M5", lossy=False, stage="schema", keywords=("type",),
+            when=lambda s: not isinstance(s["type"], str) or s["type"] == "null",
             description="`type: [T, \"null\"]` -> `type: T, nullable: true`; `type: \"null\"` alone -> "
                         "`{type: string, nullable: true, enum: [null]}`. Several non-null types go to `type-multi`.")
 def type_array(schema: dict[str, Any], where: str, ctx: Context) -> None:
@@ -183,6 +184,7 @@ def type_array(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("type-multi", row="M3", lossy=False, stage="schema", keywords=("type",),
+            when=lambda s: isinstance(s["type"], list),
             description="Several non-null types -> `anyOf` of one branch per type, each carrying only the keywords "
                         "that apply to its type (`minLength` to string, `properties` to object...).")
 def type_multi(schema: dict[str, Any], where: str, ctx: Context) -> None:
@@ -344,10 +346,10 @@ def items_false(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("array-items", row="M35", lossy=False, stage="schema", keywords=("type",),
+            when=lambda s: s["type"] == "array" and "items" not in s,
             description="`type: array` without `items` (3.0.3 requires it) -> `items: {}`.")
 def array_items(schema: dict[str, Any], where: str, ctx: Context) -> None:
-    if schema.get("type") == "array" and "items" not in schema:
-        schema["items"] = {}
+    schema["items"] = {}
 
 
 @conversion("if-then-else", row="M25", lossy=False, stage="schema", keywords=("if", "then", "else"),
@@ -489,12 +491,10 @@ _SUBSCHEMA_KEYS = frozenset(("not", "if", "then", "else", "propertyNames", "cont
                              "unevaluatedProperties", "unevaluatedItems", "additionalItems"))
 
 
-@conversion("boolean-schema", row="M33", lossy=False, stage="schema",
+@conversion("boolean-schema", row="M33", lossy=False, stage="schema", when=_has_boolean_subschema,
             description="Boolean subschemas: `true` -> `{}`, `false` -> `{not: {}}` (`additionalProperties` keeps "
                         "its boolean, which 3.0 allows).")
 def boolean_schema(schema: dict[str, Any], where: str, ctx: Context) -> None:
-    if not _has_boolean_subschema(schema):
-        return
     prefix = len(where)
     for ptr, sub in list(subschemas(schema, where)):
         if not isinstance(sub, bool):
@@ -549,6 +549,7 @@ def json_schema_keywords(schema: dict[str, Any], where: str, ctx: Context) -> No
 
 
 @conversion("unknown-keyword", row="-", lossy=True, stage="schema",
+            when=lambda s: not SCHEMA_KEYWORDS_30.issuperset(k for k in s if k[:2] != "x-"),
             description="Any other key that is neither a 3.0 keyword nor `x-` (typos such as `max_items`, or "
                         "`optional`) moves to `x-<key>`: 3.1 ignored it too, but APIM's reader rejects it.")
 def unknown_keyword(schema: dict[str, Any], where: str, ctx: Context) -> None:
