@@ -23,7 +23,7 @@ from ..downgrade.schema_conversions import SCHEMA_KEYWORDS_30
 from .datatypes import mismatches
 from .importing import PLACEHOLDER_HOST
 from .naming import COMPONENT_KEY, OPERATION_NAME_LIMIT, normalise_operation_id, safe_component_key
-from .paths import rename_in_template, rename_path_key, rename_path_parameters, signature, template_names
+from .paths import rename_in_template, rename_path_key, rename_path_parameters, signature_groups, template_names
 from .recursion import back_edges
 from .rules import (MAX_SUMMARY, SUPPORTED_VERSIONS, TARGET_VERSION, LintSubject, _is_azure_v1, _value_sites,
                     unsupported_fields)
@@ -213,11 +213,8 @@ def duplicate_paths(ctx: PrepareContext) -> None:
     paths = ctx.document.get("paths")
     if not isinstance(paths, dict):
         return
-    groups: dict[str, list[str]] = {}
-    for path in paths:
-        groups.setdefault(signature(path), []).append(path)
     subject = ctx.subject()
-    for keys in (k for k in groups.values() if len(k) > 1):
+    for keys in signature_groups(paths).values():
         target = paths[keys[0]]
         if not isinstance(target, dict):
             continue

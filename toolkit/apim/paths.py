@@ -21,6 +21,14 @@ def signature(path: str) -> str:
     return _TEMPLATE_PARAMETER.sub("{}", path)
 
 
+def signature_groups(paths: Any) -> dict[str, list[str]]:
+    """Erased template -> the path keys that share it (only groups of two or more), in document order."""
+    groups: dict[str, list[str]] = {}
+    for path in paths if isinstance(paths, dict) else []:
+        groups.setdefault(signature(path), []).append(path)
+    return {sig: keys for sig, keys in groups.items() if len(keys) > 1}
+
+
 def rename_in_template(path: str, renames: dict[str, str]) -> str:
     return _TEMPLATE_PARAMETER.sub(lambda m: "{" + renames.get(m.group(1), m.group(1)) + "}", path)
 

@@ -24,6 +24,7 @@ from .fixes import FIXES, PrepareContext
 from .importing import ImportPlan, import_plan
 from .registry import DEFAULT_TIER, MAX_INLINE_BYTES, TIER_OPERATION_LIMITS
 from .rules import lint
+from .structure import walk
 
 API_VERSION_MODES = ("query", "template")
 
@@ -116,8 +117,6 @@ def _file_changes(spec: Spec, minified_bytes: int) -> list[Change]:
         return []
     changes = []
     if raw.unbundled is not None:
-        from .structure import walk
-
         for where, kind, node in walk(raw.unbundled):
             if kind == "Reference" and not node["$ref"].startswith("#"):
                 changes.append(Change("file-bundled", where, f"external $ref {node['$ref']!r} bundled into the "

@@ -19,18 +19,14 @@ from ..findings import Finding, RuleSet
 from ..load import RawFile
 from ..model import Spec
 from .structure import METHODS, walk
+from .tiers import DEFAULT_TIER, TIER_OPERATION_LIMITS, TIER_OPERATIONS_PER_API
+
+__all__ = ["DEFAULT_TIER", "MAX_API_URL", "MAX_INLINE_BYTES", "MAX_SUMMARY", "RULES", "RULE_DOCS", "TIER_OPERATION_LIMITS",
+           "TIER_OPERATIONS_PER_API", "LintSubject", "RuleDoc", "apim_rule", "run_rules"]
 
 MAX_INLINE_BYTES = 4 * 1024 * 1024
 MAX_SUMMARY = 300
 MAX_API_URL = 128
-
-# API operations per service instance, per tier (service-limits page, 2026 update). Versions and revisions count.
-TIER_OPERATION_LIMITS = {"consumption": 3_000, "developer": 3_000, "basic": 10_000, "basicv2": 10_000,
-                         "standard": 50_000, "standardv2": 50_000, "premium": 75_000, "premiumv2": 75_000}
-# per API, reported by users but not documented (learn.microsoft.com Q&A 5859937, April 2026)
-TIER_OPERATIONS_PER_API = {"basicv2": 100}
-DEFAULT_TIER = "consumption"  # the most restrictive documented limit (Developer ties with it)
-
 
 @dataclass
 class LintSubject:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import pointer as jp
-from .paths import signature
+from .paths import signature_groups
 from .registry import TIER_OPERATION_LIMITS, TIER_OPERATIONS_PER_API, LintSubject, apim_rule
 from .sources import address
 from .structure import METHODS, walk
@@ -28,22 +28,13 @@ def _path_parameter_required(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "required"), f"path parameter {node.get('name')!r} is not required: true"
 
 
-def _signature_groups(s: LintSubject) -> dict[str, list[str]]:
-    """Erased template -> the path keys that share it, in document order."""
-    paths = s.document.get("paths")
-    groups: dict[str, list[str]] = {}
-    for path in paths if isinstance(paths, dict) else []:
-        groups.setdefault(signature(path), []).append(path)
-    return {sig: keys for sig, keys in groups.items() if len(keys) > 1}
-
-
 @apim_rule("duplicate-signature", "error", "observed", address("I13", "OAS303"),
            "Importing API has duplicate signature operations: 2 operations with signature 'GET /items/{id}'",
            "Two operations with the same method whose templates differ only in path-parameter names "
            "(`GET /items/{path}` and `GET /items/{id}`): APIM refuses them. They cannot be merged; rename or drop "
            "one.")
 def _duplicate_signature(s: LintSubject) -> Iterator[tuple[str, str]]:
-    for keys in _signature_groups(s).values():
+    for keys in signature_groups(s.document.get("paths")).values():
         first: dict[str, str] = {}
         for path in keys:
             item = s.document["paths"][path]
@@ -62,7 +53,7 @@ def _duplicate_signature(s: LintSubject) -> Iterator[tuple[str, str]]:
            "DELETE): OAS 3.0 forbids them and APIM matches them as one template. `apim prepare` merges them "
            "under the first key, renaming the path parameters consistently.")
 def _duplicate_template(s: LintSubject) -> Iterator[tuple[str, str]]:
-    for keys in _signature_groups(s).values():
+    for keys in signature_groups(s.document.get("paths")).values():
         for path in keys[1:]:
             yield jp.join("#/paths", path), f"path {path} differs from {keys[0]} only in parameter names"
 

@@ -11,7 +11,7 @@ from ..findings import count_by_level
 from ..load import dump
 from ..render import render
 from ..workspace import Workspace
-from .common import EXIT_FINDINGS, emit, format_option, note, output_option, workspace_options
+from .common import EXIT_FINDINGS, F, emit, format_option, note, output_option, workspace_options
 
 
 @click.command("downgrade")
@@ -116,8 +116,8 @@ def apim_group() -> None:
     """
 
 
-def tier_option(func):  # type: ignore[no-untyped-def]
-    from ..apim.registry import DEFAULT_TIER, TIER_OPERATION_LIMITS
+def tier_option(func: F) -> F:
+    from ..apim.tiers import DEFAULT_TIER, TIER_OPERATION_LIMITS
 
     return click.option("--tier", type=click.Choice(list(TIER_OPERATION_LIMITS)), default=DEFAULT_TIER,
                         show_default=True, help="APIM service tier whose operation limit applies (consumption and "
