@@ -42,8 +42,8 @@ def measure(checkout: Path, corpus: dict) -> dict[str, Outcome]:
             path = write_case(case, corpus["base"], Path(tmp) / case["id"])
             results[case["id"]] = judge_cli(case, path, checkout)
             outcome = results[case["id"]]
-            print(f"{checkout.name:>12} {case['id']:38s} fires={outcome.lint_fires!s:5} clean={outcome.output_clean!s:5} "
-                  f"exit={outcome.prepare_exit}", file=sys.stderr)
+            print(f"{checkout.name:>12} {case['id']:38s} fires={outcome.lint_fires!s:5} "
+                  f"clean={outcome.output_clean!s:5} exit={outcome.prepare_exit}", file=sys.stderr)
     return results
 
 
@@ -67,7 +67,8 @@ def main() -> None:
     for name, results in (("before (branch point)", before), ("after", after)):
         fires, clean, silent = summary(results)
         lines.append(f"| {name} | {fires} of {total} | {clean} of {total} | {silent} |")
-    lines += ["", "| case | row | rule | expected | before: fires / clean | after: fires / clean |", "|---|---|---|---|---|---|"]
+    lines += ["", "| case | row | rule | expected | before: fires / clean | after: fires / clean |",
+              "|---|---|---|---|---|---|"]
     mark = {True: "yes", False: "no"}
     for case in corpus["cases"]:
         b, a = before[case["id"]], after[case["id"]]

@@ -117,7 +117,8 @@ def judge_api(case: dict[str, Any], path: Path) -> Outcome:
         return Outcome(refused=True)
     catalog = load_catalog()
     outcome = Outcome()
-    findings = lint(spec.document, catalog=catalog, raw=spec.raw, **({"tier": options["tier"]} if "tier" in options else {}))
+    tier = {"tier": options["tier"]} if "tier" in options else {}
+    findings = lint(spec.document, catalog=catalog, raw=spec.raw, **tier)
     outcome.lint_levels = [f.level for f in findings if f.id == case["rule"]]
     result = prepare(spec, catalog=catalog, **options)
     outcome.prepare_ok = result.ok

@@ -68,8 +68,8 @@ def add_hazards(document: dict[str, Any], chosen: set[str]) -> dict[str, Any]:
         first = next(iter(doc["paths"].values()))
         first["trace"] = {"responses": {"200": {"description": "ok"}}}
     if "invalid-fields" in chosen:
-        ops[0].setdefault("parameters", []).append(
-            {"name": "tags", "in": "query", "uniqueItems": True, "schema": {"type": "array", "items": {"type": "string"}}})
+        ops[0].setdefault("parameters", []).append({"name": "tags", "in": "query", "uniqueItems": True,
+                                                    "schema": {"type": "array", "items": {"type": "string"}}})
         components["security"] = [{"k": []}]
     if "extensions" in chosen:
         doc["x-generator"] = "fuzz"

@@ -547,6 +547,9 @@ def load(
     if bundler.documents.keys() - {bundler.root_key}:
         document = check_limits(document, name, limits)
     encoding, bom = detect_encoding(data)
+    if encoding != "utf-8":
+        notes.append(LoadWarning("encoding", name, "#", f"the file is {encoding.upper()}; JSON and most OpenAPI "
+                                                        "tools (API Management among them) expect UTF-8"))
     raw = RawFile(size_bytes=len(data), encoding=encoding, bom=bom, unbundled=bundler.unbundled)
     return LoadedDocument(path=path, document=document, format=fmt, warnings=notes, raw=raw)
 

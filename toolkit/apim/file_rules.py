@@ -20,7 +20,8 @@ from .sources import address
 
 @apim_rule("external-ref", "error", "rule 7", address("D1", "D2"), "$ref cannot point to external files",
            "A `$ref` to another file or URL: APIM cannot follow it. References inside `x-` extensions (such as "
-           "`x-ms-examples`) are opaque data to APIM and not counted. `apim prepare` bundles them.")
+           "`x-ms-examples`) are opaque data to APIM and not counted. `aoai-spec bundle` and `apim prepare` bundle "
+           "them.")
 def _external(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Reference"):
         if not node["$ref"].startswith("#"):

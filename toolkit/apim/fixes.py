@@ -252,7 +252,8 @@ def _push_down_parameters(item: dict[str, Any]) -> None:
     for method in _methods(item):
         own = item[method].setdefault("parameters", [])
         names = {(p.get("in"), p.get("name")) for p in own if isinstance(p, dict)}
-        own[:0] = [copy.deepcopy(p) for p in shared if not (isinstance(p, dict) and (p.get("in"), p.get("name")) in names)]
+        own[:0] = [copy.deepcopy(p) for p in shared
+                   if not (isinstance(p, dict) and (p.get("in"), p.get("name")) in names)]
 
 
 @fix("parameter-name-clash", "A path parameter whose name clashes (ignoring case) with another template or "
@@ -324,11 +325,13 @@ def _rename_bare_mappings(ctx: PrepareContext, renamed: dict[str, str]) -> None:
     if not renamed:
         return
     for where, schema in ctx.subject().schemas:
-        mapping = schema.get("discriminator", {}).get("mapping") if isinstance(schema.get("discriminator"), dict) else None
+        discriminator = schema.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
         for value, target in (mapping.items() if isinstance(mapping, dict) else []):
             if target in renamed:
                 mapping[value] = renamed[target]
-                ctx.change(jp.join(where, "discriminator", "mapping", value), f"mapping {target!r} -> {renamed[target]!r}")
+                ctx.change(jp.join(where, "discriminator", "mapping", value),
+                           f"mapping {target!r} -> {renamed[target]!r}")
 
 
 def _rename_security_requirements(ctx: PrepareContext, renamed: dict[str, str]) -> None:

@@ -59,7 +59,8 @@ def import_plan(document: dict[str, Any], *, output_name: str, inline: bool, ser
     parts = ["az", "apim", "api", "import", "--resource-group", _SHELL["resource_group"], "--service-name",
              _SHELL["service"], "--api-id", api_id, "--path", path, "--display-name", title,
              "--specification-format", "OpenApiJson"]
-    parts += ["--specification-path", output_name] if inline else ["--specification-url", f"https://<host>/{output_name}"]
+    parts += (["--specification-path", output_name] if inline
+              else ["--specification-url", f"https://<host>/{output_name}"])
     if set_id:
         parts += ["--api-version-set-id", set_id, "--api-version", api_version or version]
     if url and ("{" in url or PLACEHOLDER_HOST in url):

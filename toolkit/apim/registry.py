@@ -21,8 +21,8 @@ from ..model import Spec
 from .structure import METHODS, walk
 from .tiers import DEFAULT_TIER, TIER_OPERATION_LIMITS, TIER_OPERATIONS_PER_API
 
-__all__ = ["DEFAULT_TIER", "MAX_API_URL", "MAX_INLINE_BYTES", "MAX_SUMMARY", "RULES", "RULE_DOCS", "TIER_OPERATION_LIMITS",
-           "TIER_OPERATIONS_PER_API", "LintSubject", "RuleDoc", "apim_rule", "run_rules"]
+__all__ = ["DEFAULT_TIER", "MAX_API_URL", "MAX_INLINE_BYTES", "MAX_SUMMARY", "RULES", "RULE_DOCS",
+           "TIER_OPERATION_LIMITS", "TIER_OPERATIONS_PER_API", "LintSubject", "RuleDoc", "apim_rule", "run_rules"]
 
 MAX_INLINE_BYTES = 4 * 1024 * 1024
 MAX_SUMMARY = 300

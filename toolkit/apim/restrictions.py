@@ -156,7 +156,8 @@ RESTRICTIONS: list[Restriction] = [
     _r("46", "3.0.3 is imported but stored as 3.0.1", "D1", "", "advice",
        "no effect on the import; prepare writes 3.0.3"),
     _r("47", "What APIM keeps (its own export of 2024-05-01-preview): no `$ref` siblings, no custom extensions",
-       "EXPORTS", "ref-siblings custom-extension", "fixed", "prepare keeps what APIM keeps (tested against the export)"),
+       "EXPORTS", "ref-siblings custom-extension", "fixed",
+       "prepare keeps what APIM keeps (tested against the export)"),
     _r("N1", "`Importing API has duplicate signature operations` (same method, templates differing only in "
              "path-parameter names)", "I13 OAS303", "duplicate-signature duplicate-path-template", "partly",
        "templates merged under one key when their methods differ; the same method twice stays an error"),

@@ -76,7 +76,8 @@ def _info_summary(s: LintSubject) -> Iterator[tuple[str, str]]:
         yield "#/info/summary", "info.summary is 3.1 only: fold it into info.description"
 
 
-@apim_rule("type-array", "error", "rule 29", address("I2", "C1"), "Cannot create a scalar value from this type of node.",
+@apim_rule("type-array", "error", "rule 29", address("I2", "C1"),
+           "Cannot create a scalar value from this type of node.",
            "`type` must be one string: a list (`[string, \"null\"]`) fails the reader.")
 def _type_array(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -86,7 +87,8 @@ def _type_array(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "type"), "type 'null' does not exist in OAS 3.0 (use nullable: true)"
 
 
-@apim_rule("numeric-exclusive-bound", "error", "rule 30", address("I3", "C1"), "String was not recognized as a valid Boolean.",
+@apim_rule("numeric-exclusive-bound", "error", "rule 30", address("I3", "C1"),
+           "String was not recognized as a valid Boolean.",
            "`exclusiveMinimum`/`exclusiveMaximum` must be booleans in 3.0; the 2020-12 numeric form fails bool.Parse.")
 def _numeric_exclusive(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -158,7 +160,8 @@ def _component_keys(s: LintSubject) -> Iterator[tuple[str, str]]:
                         "'^[a-zA-Z0-9\\.\\-_]+$'.")
 
 
-@apim_rule("ref-siblings", "warning", "rules 36, 47", address("C1", "EXPORTS"), "(none: the siblings are dropped silently)",
+@apim_rule("ref-siblings", "warning", "rules 36, 47", address("C1", "EXPORTS"),
+           "(none: the siblings are dropped silently)",
            "A schema `$ref` with sibling keywords (`nullable`, `description`...): APIM keeps only the reference.")
 def _ref_siblings(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Reference"):
@@ -167,7 +170,8 @@ def _ref_siblings(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"$ref siblings {', '.join(extra)} are dropped by APIM (wrap the reference in allOf)"
 
 
-@apim_rule("dangling-ref", "error", "rule 39", address("I1"), "Error resolving $ref pointer \"#/...\" Token \"..\" does not exist.",
+@apim_rule("dangling-ref", "error", "rule 39", address("I1"),
+           "Error resolving $ref pointer \"#/...\" Token \"..\" does not exist.",
            "A local `$ref` that points at nothing.")
 def _dangling(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Reference"):
@@ -176,7 +180,8 @@ def _dangling(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"$ref {ref!r} does not resolve"
 
 
-@apim_rule("recursive-schema", "error", "rule 12", address("D1", "D2"), "Recursion is not supported (recursively defined definitions)",
+@apim_rule("recursive-schema", "error", "rule 12", address("D1", "D2"),
+           "Recursion is not supported (recursively defined definitions)",
            "A cycle of schema references (a schema that refers to itself, directly or through others).")
 def _recursion(s: LintSubject) -> Iterator[tuple[str, str]]:
     for cycle in recursive_cycles(s.document):
@@ -184,7 +189,8 @@ def _recursion(s: LintSubject) -> Iterator[tuple[str, str]]:
         yield jp.join("#/components/schemas", cycle[0]), f"recursive schemas: {names}"
 
 
-@apim_rule("required-empty", "error", "rule 44", address("OAS303"), "[] is too short (OAS 3.0 `required` needs at least one item)",
+@apim_rule("required-empty", "error", "rule 44", address("OAS303"),
+           "[] is too short (OAS 3.0 `required` needs at least one item)",
            "`required: []` is invalid in 3.0.")
 def _required_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -192,7 +198,8 @@ def _required_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "required"), "required is an empty list"
 
 
-@apim_rule("enum-empty", "error", "rule 44", address("OAS303"), "[] is too short (OAS 3.0 `enum` needs at least one item)",
+@apim_rule("enum-empty", "error", "rule 44", address("OAS303"),
+           "[] is too short (OAS 3.0 `enum` needs at least one item)",
            "`enum: []` is invalid in 3.0.")
 def _enum_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -226,7 +233,8 @@ def _operation_ids(s: LintSubject) -> Iterator[tuple[str, str]]:
             seen[name] = f"{method.upper()} {path}"
 
 
-@apim_rule("operation-id-truncated", "warning", "rule 23", address("D1", "D2"), "(none: the operation name is cut at 76 characters)",
+@apim_rule("operation-id-truncated", "warning", "rule 23", address("D1", "D2"),
+           "(none: the operation name is cut at 76 characters)",
            "An operationId longer than 76 characters after normalisation: APIM truncates the resource name.")
 def _operation_id_length(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, _path, _method, op in s.operations():
@@ -235,7 +243,8 @@ def _operation_id_length(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "operationId"), f"operationId {raw!r} is cut to {normalise_operation_id(raw)!r}"
 
 
-@apim_rule("summary-too-long", "error", "rule 24", address("D1", "D2"), "The display name must be at most 300 characters",
+@apim_rule("summary-too-long", "error", "rule 24", address("D1", "D2"),
+           "The display name must be at most 300 characters",
            "An operation summary becomes its display name, which APIM limits to 300 characters.")
 def _summary(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, _path, _method, op in s.operations():
@@ -260,7 +269,8 @@ def _cookie(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"cookie parameter {node.get('name')!r} is not supported by APIM"
 
 
-@apim_rule("query-parameter-style", "warning", "rule 17", address("D2"), "(none: only style form, explode true is supported)",
+@apim_rule("query-parameter-style", "warning", "rule 17", address("D2"),
+           "(none: only style form, explode true is supported)",
            "Query parameters support only the default array serialisation (`style: form`, `explode: true`).")
 def _query_style(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Parameter"):
@@ -283,7 +293,8 @@ def _param_clash(s: LintSubject) -> Iterator[tuple[str, str]]:
                 seen.setdefault(name.lower(), f"{param.get('in')}:{name}")
 
 
-@apim_rule("path-parameter-undeclared", "error", "rule 5", address("D1", "D2"), "All template parameters must be defined",
+@apim_rule("path-parameter-undeclared", "error", "rule 5", address("D1", "D2"),
+           "All template parameters must be defined",
            "Every `{name}` of the path must have an `in: path` parameter, and every path parameter a `{name}`.")
 def _path_params(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, path, method, _op in s.operations():
@@ -310,7 +321,8 @@ def _required_query(s: LintSubject) -> Iterator[tuple[str, str]]:
                           "import with translateRequiredQueryParameters=query or make it optional")
 
 
-@apim_rule("operation-servers", "warning", "rule 13", address("D2"), "(none: operation-level servers are not supported)",
+@apim_rule("operation-servers", "warning", "rule 13", address("D2"),
+           "(none: operation-level servers are not supported)",
            "`servers` on a path item or operation is ignored.")
 def _operation_servers(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("PathItem", "Operation"):
@@ -344,7 +356,8 @@ def _unsupported_fields(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, key), f"{kind} field {key!r} is not supported by APIM (dropped on import)"
 
 
-@apim_rule("unsupported-components", "warning", "rule 22", address("D2"), "(none: these component groups are not imported)",
+@apim_rule("unsupported-components", "warning", "rule 22", address("D2"),
+           "(none: these component groups are not imported)",
            "Components other than schemas: responses, parameters, examples, requestBodies, headers, links, "
            "callbacks are not supported (inline them: `apim prepare`).")
 def _unsupported_components(s: LintSubject) -> Iterator[tuple[str, str]]:
@@ -378,7 +391,8 @@ def _server_variables(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "url"), f"server url {srv.get('url')!r} has unsubstituted variables"
 
 
-@apim_rule("server-not-https", "warning", "rules 6, 20", address("D1", "D2"), "(none: the Web service URL is left empty)",
+@apim_rule("server-not-https", "warning", "rules 6, 20", address("D1", "D2"),
+           "(none: the Web service URL is left empty)",
            "APIM uses the first absolute https server URL; relative or http-only servers leave the backend empty.")
 def _server_https(s: LintSubject) -> Iterator[tuple[str, str]]:
     servers = _servers(s)

@@ -15,7 +15,8 @@ SOURCES: dict[str, str] = {
     "D3": f"{_DOCS_REPO}/e63e99a0eb737b86e3115396ba4db231c56d7372/{_RESTRICTIONS_MD}",
     "D4": "https://learn.microsoft.com/azure/api-management/azure-openai-api-from-specification",
     "LIMITS": "https://learn.microsoft.com/azure/api-management/service-limits",
-    "QA-BASICV2": "https://learn.microsoft.com/answers/questions/5859937/azure-api-management-gateway-basicv2-api-operation",
+    "QA-BASICV2": "https://learn.microsoft.com/answers/questions/5859937/"
+                  "azure-api-management-gateway-basicv2-api-operation",
     # reported import failures
     "I1": "https://github.com/Azure/azure-rest-api-specs/issues/35062",
     "I2": "https://github.com/MicrosoftDocs/azure-docs/issues/123982",

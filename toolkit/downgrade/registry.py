@@ -114,7 +114,9 @@ class Conversion:
     when: Callable[[dict[str, Any]], bool] | None = None
 
     def applies_to(self, schema: dict[str, Any]) -> bool:
-        return (not self.keywords or any(k in schema for k in self.keywords)) and (self.when is None or self.when(schema))
+        if self.keywords and not any(k in schema for k in self.keywords):
+            return False
+        return self.when is None or self.when(schema)
 
     @property
     def summary(self) -> str:
@@ -127,7 +129,8 @@ CONVERSIONS: list[Conversion] = []
 
 
 def conversion(id: str, *, row: str, lossy: bool, stage: str, description: str, keywords: tuple[str, ...] = (),
-               when: Callable[[dict[str, Any]], bool] | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
+               when: Callable[[dict[str, Any]], bool] | None = None
+               ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register a conversion in the table; `keywords` and `when` (schema stage) let the engine skip the schemas a
     unit has nothing to do for, without calling it (or fingerprinting the schema around the call)."""
     assert stage in STAGES, stage
