@@ -122,8 +122,21 @@ def main() -> None:
         text = results.read_text()
         start, end = "<!-- section:downgrade -->", "<!-- /section:downgrade -->"
         body = (f"{start}\n## downgrade (`python bench/bench_downgrade.py --write`)\n\n" + "\n".join(table) + "\n"
-                + NOTES + end)
+                + _ratios(rows, tools) + NOTES + end)
         results.write_text(text[: text.index(start)] + body + text[text.index(end) + len(end):])
+
+
+def _ratios(rows: list[tuple[str, ...]], tools: dict) -> str:
+    """The wall-time ratios of this run, aoai-spec downgrade over each peer: the machine is shared, so absolute
+    times move from run to run, ratios much less."""
+    parts = []
+    for catalog_id in dict.fromkeys(r[0] for r in rows):
+        wall = {r[1]: float(r[3]) for r in rows if r[0] == catalog_id and r[3]}
+        ours = wall.get("aoai-spec downgrade")
+        peers = [name for name in tools if name.startswith(("@", "openapi-downgrade"))]
+        shown = ", ".join(f"{ours / wall[p]:.2f} x {p.split()[0]}" for p in peers if ours and wall.get(p))
+        parts.append(f"{catalog_id}: {shown}")
+    return "\n- Wall time of `aoai-spec downgrade` over each peer in this run: " + "; ".join(parts) + ".\n"
 
 
 NOTES = """
