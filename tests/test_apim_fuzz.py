@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tests.hostile.openapi_strategies import openapi_documents
 from toolkit import pointer as jp
 from toolkit.downgrade import downgrade_document
-from toolkit.downgrade.references import iter_refs
+from toolkit.schemas import iter_refs
 from toolkit.model import Spec
 
 LONG_ID = "CreateAVeryLongOperationNameThatDescribesEverythingThisEndpointDoesInGreatDetail_"

@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 from .. import pointer as jp
 from ..catalog import Catalog
-from ..downgrade.references import iter_refs, rewrite_refs
+from ..downgrade.references import rewrite_refs
+from ..schemas import iter_refs
 from ..downgrade.result import Change
 from ..downgrade.schema_conversions import SCHEMA_KEYWORDS_30
 from .datatypes import mismatches
