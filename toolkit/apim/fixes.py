@@ -18,9 +18,9 @@ from typing import Any, Callable
 from .. import pointer as jp
 from ..catalog import Catalog
 from ..downgrade.references import rewrite_refs
-from ..schemas import iter_refs
 from ..downgrade.result import Change
 from ..downgrade.schema_conversions import SCHEMA_KEYWORDS_30
+from ..schemas import iter_refs
 from .datatypes import mismatches
 from .importing import PLACEHOLDER_HOST
 from .naming import COMPONENT_KEY, OPERATION_NAME_LIMIT, normalise_operation_id, safe_component_key
