@@ -5,7 +5,7 @@
 Wall time and peak RSS are the best of --runs, run round robin across the tools.
 
 Inputs: OpenAI's 3.1 spec (openai@2026-08-21_f85dbe223d) and the Azure 3.1 spec
-(azure-openai-inference-vendored@2025-03-01-preview_ai-gateway), read from the mirror through the catalog.
+(azure-openai-inference-vendored@2025-03-01-preview_ai-gateway), read from the archive through the catalog.
 Every tool runs end to end as a user would (process start, parse, convert, write JSON); wall time and peak RSS
 come from GNU time (best of --runs). Each output is then checked here with openapi-spec-validator's
 `OpenAPIV30SpecValidator` (errors left) and with `aoai-spec apim lint` (APIM error findings left).
@@ -122,16 +122,31 @@ def main() -> None:
         text = results.read_text()
         start, end = "<!-- section:downgrade -->", "<!-- /section:downgrade -->"
         body = (f"{start}\n## downgrade (`python bench/bench_downgrade.py --write`)\n\n" + "\n".join(table) + "\n"
-                + NOTES + end)
+                + _ratios(rows, tools) + NOTES + end)
         results.write_text(text[: text.index(start)] + body + text[text.index(end) + len(end):])
 
 
+def _ratios(rows: list[tuple[str, ...]], tools: dict) -> str:
+    """The wall-time ratios of this run, aoai-spec downgrade over each peer: the machine is shared, so absolute
+    times move from run to run, ratios much less."""
+    parts = []
+    for catalog_id in dict.fromkeys(r[0] for r in rows):
+        wall = {r[1]: float(r[3]) for r in rows if r[0] == catalog_id and r[3]}
+        ours = wall.get("aoai-spec downgrade")
+        peers = [name for name in tools if name.startswith(("@", "openapi-downgrade"))]
+        shown = ", ".join(f"{ours / wall[p]:.2f} x {p.split()[0]}" for p in peers if ours and wall.get(p))
+        parts.append(f"{catalog_id}: {shown}")
+    return "\n- Wall time of `aoai-spec downgrade` over each peer in this run: " + "; ".join(parts) + ".\n"
+
+
 NOTES = """
-- Same run, same machine, same input files (read from the mirror); validator: openapi-spec-validator
+- Same run, same machine, same input files (read from the archive); validator: openapi-spec-validator
   `OpenAPIV30SpecValidator`; "`apim lint` errors" = error-level findings of our APIM rules (OpenAPI.NET v1 reader
   rules + documented restrictions) on the converter's output, i.e. what would still break an APIM import.
 - Times are whole processes (Python or Node start-up included). `aoai-spec apim prepare` is the downgrade plus
-  every APIM fix, a lint of the result and a minified write; it is listed to show the `apim lint` column reach 0.
+  every APIM fix, a lint of the result, a full openapi-spec-validator run on it (most of its time on the 3.4 MB
+  OpenAI spec: prepare never calls an output ready unchecked) and a minified write; it is listed to show the
+  `apim lint` column reach 0.
 - The `apim lint` errors left after a plain `aoai-spec downgrade` are APIM import policy that valid 3.0.3 allows
   (OpenAI: 15 summaries over 300 characters, 2 recursive schemas; Azure: the `{endpoint}` server variable, one
   example whose value does not match its type): exactly what `apim prepare` fixes.

@@ -29,7 +29,7 @@ def prepared() -> Any:
 
 
 def _ids(prepared: Any) -> set[str]:
-    return {f.id for f in prepared.findings}
+    return {c.id for c in prepared.changes}
 
 
 def test_output_is_valid_303_and_lint_clean(prepared: Any) -> None:
@@ -38,6 +38,7 @@ def test_output_is_valid_303_and_lint_clean(prepared: Any) -> None:
     assert list(OpenAPIV30SpecValidator(prepared.document).iter_errors()) == []
     assert [f for f in lint(prepared.document) if f.level == "error"] == []
     assert prepared.document["openapi"] == "3.0.3"
+    assert prepared.ok and [f for f in prepared.findings if f.level != "info"] == []
 
 
 def test_non_schema_components_are_inlined(prepared: Any) -> None:
@@ -76,7 +77,7 @@ def test_examples_become_example_and_mismatches_go(prepared: Any) -> None:
     assert "examples" not in media and media["example"] == {"id": "a", "size": 1}
     size = prepared.document["components"]["schemas"]["Thing"]["properties"]["size"]
     assert "example" not in size
-    assert "data-type-mismatch" in {loss.id for loss in prepared.losses}
+    assert "fix-data-types" in {loss.id for loss in prepared.losses}
 
 
 def test_recursion_cut_siblings_kept_and_names_fixed(prepared: Any) -> None:
@@ -87,7 +88,7 @@ def test_recursion_cut_siblings_kept_and_names_fixed(prepared: Any) -> None:
     assert parent["description"] == "the parent"
     assert "Recursive reference" in json.dumps(parent)
     assert schemas["Thing"]["properties"]["kind"] == {"$ref": "#/components/schemas/Kind_Value"}
-    assert "recursion-cut" in {loss.id for loss in prepared.losses}
+    assert "fix-recursion" in {loss.id for loss in prepared.losses}
 
 
 def test_minified_size_and_import_command(prepared: Any) -> None:
@@ -142,7 +143,9 @@ def test_cli_prepare_writes_minified_json_and_prints_command(tmp_path: Path) -> 
 def test_cli_prepare_json_format(tmp_path: Path) -> None:
     result = run_cli("apim", "prepare", str(_write(tmp_path)), "-o", str(tmp_path / "o.json"), "--format", "json")
     data = json.loads(result.stdout)
-    assert data["ok"] is True and data["size_bytes"] > 0 and data["findings"]
+    assert data["ok"] is True and data["size_bytes"] > 0 and data["changes"]
+    assert {c["kind"] for c in data["changes"]} == {"lossy", "info", "exact"}
+    assert data["version_set_command"].startswith("az apim api versionset create")
 
 
 def test_cli_lint_json_and_exit_codes(tmp_path: Path) -> None:

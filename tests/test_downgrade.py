@@ -112,7 +112,7 @@ def test_cli_downgrade_writes_output_and_loss_report(tmp_path: Path) -> None:
                                                       "x-examples": ["b"]}
     losses = json.loads(report.read_text())["losses"]
     assert {loss["id"] for loss in losses} == {"schema-examples", "info-summary"}
-    assert all(set(loss) == {"id", "pointer", "message"} for loss in losses)
+    assert all(set(loss) == {"id", "pointer", "message", "kind"} and loss["kind"] == "lossy" for loss in losses)
     assert "2 loss(es)" in result.stderr
 
 

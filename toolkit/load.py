@@ -12,6 +12,7 @@ faster than PyYAML's node tree), with PyYAML's own loader for the rare construct
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import json
@@ -55,6 +56,18 @@ class LoadWarning:
         return f"{self.file}: {self.message} at {self.pointer}"
 
 
+@dataclass(frozen=True)
+class RawFile:
+    """The file as the user has it, before the loader made it friendly: its size as written, its encoding and
+    byte-order mark, and (when it had external `$ref`s outside `x-` extensions) the document before bundling.
+    `apim lint` judges these, because they are what an import would receive."""
+
+    size_bytes: int
+    encoding: str = "utf-8"
+    bom: bool = False
+    unbundled: dict[str, Any] | None = None
+
+
 @dataclass
 class LoadedDocument:
     """A parsed, bundled document and what the loader noticed on the way."""
@@ -63,6 +76,7 @@ class LoadedDocument:
     document: dict[str, Any]
     format: str
     warnings: list[LoadWarning] = field(default_factory=list)
+    raw: RawFile | None = None
 
 
 # --------------------------------------------------------------------------------------------------- parsing
@@ -341,14 +355,29 @@ def detect_format(name: str, text: str) -> str:
     return "json" if text.lstrip()[:1] in ("{", "[") else "yaml"
 
 
+# UTF-32 first: its little-endian mark starts with UTF-16's
+_BYTE_ORDER_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def detect_encoding(data: bytes) -> tuple[str, bool]:
+    """(encoding, has a byte-order mark): UTF-8 unless a UTF-16/32 mark says otherwise (RFC 8259 §8.1)."""
+    for mark, encoding in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return encoding, True
+    return "utf-8", False
+
+
 def parse_text(data: bytes, name: str, limits: Limits, notes: list[LoadWarning], fmt: str | None = None) -> tuple[Any, str]:
     """Decode and parse one file's bytes into plain Python data; every failure names the file."""
     if len(data) > limits.max_bytes:
         raise LimitExceeded(name, f"file is {len(data):,} bytes, over the {limits.max_bytes:,}-byte limit")
+    encoding, _ = detect_encoding(data)
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
     except UnicodeDecodeError as exc:
-        raise SpecLoadError(name, f"not valid UTF-8 (byte {exc.start:,}: {data[exc.start:exc.start + 1]!r})") from None
+        raise SpecLoadError(name, f"not valid {encoding.upper()} (byte {exc.start:,}: "
+                                  f"{data[exc.start:exc.start + 1]!r})") from None
     fmt = fmt or detect_format(name, text)
     try:
         if fmt == "json":
@@ -476,6 +505,11 @@ def is_example_context(ptr: str) -> bool:
     return any(t.startswith("x-") or t in ("examples", "example") for t in jp.split(ptr))
 
 
+def _in_extension(ptr: str) -> bool:
+    """Inside an `x-` extension value, which importers such as APIM keep as opaque data and never resolve."""
+    return any(t.startswith("x-") for t in jp.split(ptr))
+
+
 def _is_remote(ref: str) -> bool:
     return urlparse(ref).scheme in ("http", "https")
 
@@ -496,6 +530,7 @@ class _Bundler:
         self.documents: dict[str, Any] = {}
         self.hoisted: dict[tuple[str, str], str] = {}
         self.hoisted_content: dict[str, Any] = {}
+        self.unbundled: dict[str, Any] | None = None
 
     # -- locating and reading the documents behind refs
     def _locate(self, ref_file: str, base: str, where: str) -> str:
@@ -534,14 +569,18 @@ class _Bundler:
     # -- inlining
     def bundle(self, document: dict[str, Any]) -> None:
         self.documents[self.root_key] = document
-        self._process(document, self.root_key, [])
+        sites = list(ref_sites(document))
+        if any(not site[2]["$ref"].startswith("#") and not _in_extension(site[3]) for site in sites):
+            self.unbundled = copy.deepcopy(document)  # the file as written, for `apim lint`
+        self._process(document, self.root_key, [], sites)
         if self.hoisted_content:
             schemas = document.setdefault("components", {}).setdefault("schemas", {})
             for name, content in self.hoisted_content.items():
                 schemas[name] = content
 
-    def _process(self, node: Any, base: str, stack: list[tuple[str, str]]) -> None:
-        for parent, key, ref_obj, where in list(ref_sites(node)):
+    def _process(self, node: Any, base: str, stack: list[tuple[str, str]],
+                 sites: list[tuple[Any, Any, dict[str, Any], str]] | None = None) -> None:
+        for parent, key, ref_obj, where in sites if sites is not None else list(ref_sites(node)):
             ref = ref_obj["$ref"]
             if base == self.root_key and ref.startswith("#"):
                 continue
@@ -652,7 +691,12 @@ def load(
     bundler.bundle(document)
     if bundler.documents.keys() - {bundler.root_key}:
         document = check_limits(document, name, limits)
-    return LoadedDocument(path=path, document=document, format=fmt, warnings=notes)
+    encoding, bom = detect_encoding(data)
+    if encoding != "utf-8":
+        notes.append(LoadWarning("encoding", name, "#", f"the file is {encoding.upper()}; JSON and most OpenAPI "
+                                                        "tools (API Management among them) expect UTF-8"))
+    raw = RawFile(size_bytes=len(data), encoding=encoding, bom=bom, unbundled=bundler.unbundled)
+    return LoadedDocument(path=path, document=document, format=fmt, warnings=notes, raw=raw)
 
 
 # --------------------------------------------------------------------------------------------------- line map

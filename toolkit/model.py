@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from . import pointer as jp
 from .errors import RefError
-from .load import Limits, LoadedDocument, LoadWarning, load
+from .load import Limits, LoadedDocument, LoadWarning, RawFile, load
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -50,12 +50,14 @@ class Spec:
     warnings: list[LoadWarning] = field(default_factory=list)
     catalog_id: str | None = None
     origin: str | None = None  # how the user named a spec that is neither a file nor a catalog id (git:REF:PATH)
+    raw: RawFile | None = None  # the file as written (size, encoding, byte-order mark, unbundled document)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- construction
     @classmethod
     def from_loaded(cls, loaded: LoadedDocument, catalog_id: str | None = None) -> "Spec":
-        return cls(document=loaded.document, source=loaded.path, warnings=list(loaded.warnings), catalog_id=catalog_id)
+        return cls(document=loaded.document, source=loaded.path, warnings=list(loaded.warnings), catalog_id=catalog_id,
+                   raw=loaded.raw)
 
     @classmethod
     def load(cls, path: str | Path, *, allow_remote_refs: bool = False, limits: Limits | None = None) -> "Spec":

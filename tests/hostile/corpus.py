@@ -338,7 +338,9 @@ CORPUS: list[Item] = [
     Item("nul-bytes", Outcome.REFUSE, raw("nul.yaml", b"openapi: 3.0.3\x00\x00\x00\ninfo: {}\n")),
     Item("invalid-utf8-json", Outcome.REFUSE, raw("latin1.json", b'{"openapi": "3.0.3", "info": {"title": "caf\xe9", "version": "1"}, "paths": {}}')),
     Item("invalid-utf8-yaml", Outcome.REFUSE, raw("latin1.yaml", b"openapi: 3.0.3\ninfo:\n  title: \xff\xfe\xfd\n  version: '1'\npaths: {}\n")),
-    Item("utf16-with-bom", Outcome.REFUSE, raw("utf16.json", json.dumps(BASE_SPEC).encode("utf-16"))),
+    Item("utf16-with-bom", Outcome.VALID, raw("utf16.json", json.dumps(BASE_SPEC).encode("utf-16")),
+         "UTF-16 with its byte-order mark (YAML 1.2 allows it, Windows PowerShell 5 writes it): read with a load "
+         "warning; `apim lint` reports it as file-encoding and `apim prepare` writes UTF-8"),
     Item("lone-surrogate-escape", Outcome.REFUSE, raw("surrogate.json", json.dumps(BASE_SPEC)[:-1] + ', "x-s": "\\ud800"}'),
          "valid JSON, but the string cannot be encoded back to UTF-8"),
     Item("top-level-list", Outcome.REFUSE, raw("list.json", "[1, 2, 3]")),

@@ -1,132 +1,63 @@
-"""APIM import rules: one declarative rule per documented restriction or OpenAPI.NET v1 reader rule.
+"""APIM import rules about the document: one declarative rule per documented restriction or OpenAPI.NET v1
+reader rule (the rules about the file as written are in `file_rules`, the newer operation-level ones in
+`surface_rules`).
 
 Each rule has a stable id, a level (error: the import fails or silently loses meaning; warning: APIM ignores or
-changes something; info: advice), the checklist row it comes from (`research/apim-import-and-downgrade.md` §2)
-and the APIM / OpenAPI.NET error text it prevents. `lint(document)` runs them all.
+changes something; info: advice), the checklist row it comes from (`research/apim-import-and-downgrade.md` §2),
+the public address of that row and the APIM / OpenAPI.NET error text it prevents. `lint(document)` runs them all.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterator
 from urllib.parse import urlparse
 
 from .. import pointer as jp
 from ..catalog import Catalog
-from ..findings import Finding, RuleSet
-from ..model import Spec
+from ..findings import Finding
+from ..load import RawFile
+from . import file_rules, surface_rules  # noqa: F401  (they register first: the file, then the document)
 from .datatypes import mismatches
 from .naming import COMPONENT_KEY, normalise_operation_id
 from .recursion import recursive_cycles
-from .structure import METHODS, unknown_fields, walk
+from .registry import (DEFAULT_TIER, MAX_API_URL, MAX_INLINE_BYTES, MAX_SUMMARY, RULE_DOCS, RULES, LintSubject,
+                       apim_rule, run_rules)
+from .sources import address
+from .structure import unknown_fields
 
-MAX_INLINE_BYTES = 4 * 1024 * 1024
-MAX_SUMMARY = 300
-MAX_API_URL = 128
+__all__ = ["MAX_API_URL", "MAX_INLINE_BYTES", "MAX_SUMMARY", "RULES", "RULE_DOCS", "LintSubject", "lint"]
 
-
-@dataclass
-class LintSubject:
-    """The document under check plus the lookups several rules share."""
-
-    document: dict[str, Any]
-    catalog: Catalog | None = None
-
-    @cached_property
-    def spec(self) -> Spec:
-        return Spec(self.document)
-
-    @cached_property
-    def objects(self) -> list[tuple[str, str, dict[str, Any]]]:
-        return list(walk(self.document))
-
-    def of_kind(self, *kinds: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        return ((w, n) for w, k, n in self.objects if k in kinds)
-
-    @cached_property
-    def schemas(self) -> list[tuple[str, dict[str, Any]]]:
-        return [(w, n) for w, n in self.of_kind("Schema")]
-
-    def deref(self, node: Any) -> Any:
-        return self.spec.try_deref(node)
-
-    def operations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-        """(pointer, path, method, operation) for every operation, in document order."""
-        paths = self.document.get("paths")
-        if not isinstance(paths, dict):
-            return
-        for path, item in paths.items():
-            if isinstance(item, dict):
-                for method in METHODS:
-                    if isinstance(item.get(method), dict):
-                        yield jp.join("#/paths", path, method), path, method, item[method]
-
-    def parameters(self, path: str, method: str) -> list[dict[str, Any]]:
-        item = self.document["paths"][path]
-        merged: dict[tuple[str, str], dict[str, Any]] = {}
-        for raw in list(item.get("parameters") or []) + list(item[method].get("parameters") or []):
-            param = self.deref(raw)
-            if isinstance(param, dict):
-                merged[(str(param.get("in")), str(param.get("name")))] = param
-        return list(merged.values())
+SUPPORTED_VERSIONS = ("3.0.0", "3.0.1", "3.0.2", "3.0.3")
+TARGET_VERSION = "3.0.3"
 
 
-@dataclass(frozen=True)
-class RuleDoc:
-    id: str
-    level: str
-    source: str
-    prevents: str
-    description: str
-
-
-RULES: RuleSet[LintSubject] = RuleSet()
-RULE_DOCS: list[RuleDoc] = []
-
-Check = Callable[[LintSubject], Iterable[tuple[str, str]]]
-
-
-def apim_rule(id: str, level: str, source: str, prevents: str, description: str) -> Callable[[Check], Check]:
-    """Register a rule with the APIM error text it prevents and the checklist row it implements."""
-
-    def register(check: Check) -> Check:
-        RULES.rule(id, level, description)(check)
-        RULE_DOCS.append(RuleDoc(id, level, source, prevents, description))
-        return check
-
-    return register
-
-
-def lint(document: dict[str, Any], *, catalog: Catalog | None = None) -> list[Finding]:
-    """Every APIM import finding for a document (3.0 or 3.1), in rule order. A rule that meets a value of the wrong
-    type (a malformed document) reports that it could not check, as an error, instead of crashing."""
-    subject = LintSubject(document, catalog)
-    findings: list[Finding] = []
-    for rule in RULES.rules:
-        try:
-            findings.extend(rule.run(subject))
-        except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
-            findings.append(Finding(rule.id, "error", "#", f"could not check a malformed document "
-                                                           f"({type(exc).__name__}: {exc})"[:200]))
-    return findings
+def lint(document: dict[str, Any], *, catalog: Catalog | None = None, raw: RawFile | None = None,
+         tier: str = DEFAULT_TIER) -> list[Finding]:
+    """Every APIM import finding for a document (3.0 or 3.1), in rule order. With `raw` (the facts of the file
+    it was loaded from) the file is judged as written: its bytes, encoding and byte-order mark, and, when it
+    had external `$ref`s, the document before bundling as well as after."""
+    subjects = [LintSubject(document, catalog, raw, tier)]
+    if raw is not None and raw.unbundled is not None:
+        subjects.append(LintSubject(raw.unbundled, catalog, raw, tier))
+    return run_rules(subjects)
 
 
 # --------------------------------------------------------------------------------------------------- the reader
 
 
-@apim_rule("openapi-version", "error", "rules 9, 28, 46",
+@apim_rule("openapi-version", "error", "rules 9, 28, 46", address("D1", "D1-zh", "D2", "C1"),
            "The input OpenAPI file is not valid for the OpenAPI specification .../versions/3.0.1.md",
-           "APIM reads OpenAPI 2.0 and 3.0.x with OpenAPI.NET v1; a 3.1 document is read with the 3.0 reader.")
+           "APIM documents OpenAPI 3.0.0 to 3.0.3 (3.1 import only, read with the 3.0 reader OpenAPI.NET v1); "
+           "3.0.4 and later are not documented. `apim prepare` writes 3.0.3.")
 def _openapi_version(s: LintSubject) -> Iterator[tuple[str, str]]:
     version = s.document.get("openapi")
-    if not (isinstance(version, str) and re.fullmatch(r"3\.0\.\d+", version)):
-        yield "#/openapi", f"openapi {version!r} is not 3.0.x: APIM validates against OAS 3.0.1 (run `apim prepare`)"
+    if version not in SUPPORTED_VERSIONS:
+        yield "#/openapi", (f"openapi {version!r} is not one APIM documents (3.0.0 to 3.0.3): it validates against "
+                            "OAS 3.0.1 (run `apim prepare`)")
 
 
-@apim_rule("not-a-valid-property", "error", "rule 32", "<name> is not a valid property at #/...",
+@apim_rule("not-a-valid-property", "error", "rule 32", address("C1", "I14"), "<name> is not a valid property at #/...",
            "A field that the OAS 3.0 object does not define and that is not an `x-` extension (3.1 keywords such as "
            "`const`, `examples`, `$defs`, `webhooks`, typos such as `max_items`).")
 def _unknown_fields(s: LintSubject) -> Iterator[tuple[str, str]]:
@@ -137,7 +68,7 @@ def _unknown_fields(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, key), f"{key} is not a valid property at {where} ({kind} object)"
 
 
-@apim_rule("info-summary", "error", "rule 31", "summary is not a valid property at #/info",
+@apim_rule("info-summary", "error", "rule 31", address("I4"), "summary is not a valid property at #/info",
            "`info.summary` is a 3.1 field; APIM's import fails on it (tracked by Microsoft as an internal bug).")
 def _info_summary(s: LintSubject) -> Iterator[tuple[str, str]]:
     info = s.document.get("info")
@@ -145,7 +76,8 @@ def _info_summary(s: LintSubject) -> Iterator[tuple[str, str]]:
         yield "#/info/summary", "info.summary is 3.1 only: fold it into info.description"
 
 
-@apim_rule("type-array", "error", "rule 29", "Cannot create a scalar value from this type of node.",
+@apim_rule("type-array", "error", "rule 29", address("I2", "C1"),
+           "Cannot create a scalar value from this type of node.",
            "`type` must be one string: a list (`[string, \"null\"]`) fails the reader.")
 def _type_array(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -155,7 +87,8 @@ def _type_array(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "type"), "type 'null' does not exist in OAS 3.0 (use nullable: true)"
 
 
-@apim_rule("numeric-exclusive-bound", "error", "rule 30", "String was not recognized as a valid Boolean.",
+@apim_rule("numeric-exclusive-bound", "error", "rule 30", address("I3", "C1"),
+           "String was not recognized as a valid Boolean.",
            "`exclusiveMinimum`/`exclusiveMaximum` must be booleans in 3.0; the 2020-12 numeric form fails bool.Parse.")
 def _numeric_exclusive(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -193,14 +126,14 @@ def data_type_mismatches(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield bad, "Data and type mismatch found."
 
 
-@apim_rule("data-type-mismatch", "error", "rule 33", "Data and type mismatch found.",
+@apim_rule("data-type-mismatch", "error", "rule 33", address("I5", "C1-rules"), "Data and type mismatch found.",
            "An example, default or enum value that does not match its schema's type + format (OpenAPI.NET's "
            "SchemaMismatchedDataType; null only with `nullable: true`; int64 out of range; bad date-time).")
 def _data_type_mismatch(s: LintSubject) -> Iterator[tuple[str, str]]:
     return data_type_mismatches(s)
 
 
-@apim_rule("discriminator-not-required", "error", "rule 34",
+@apim_rule("discriminator-not-required", "error", "rule 34", address("I7", "C1-rules"),
            "Schema <Name> must contain property specified in the discriminator <prop> in the required field list.",
            "A discriminator's propertyName must be in the schema's own `required` list.")
 def _discriminator(s: LintSubject) -> Iterator[tuple[str, str]]:
@@ -213,7 +146,7 @@ def _discriminator(s: LintSubject) -> Iterator[tuple[str, str]]:
                 "in the required field list.")
 
 
-@apim_rule("component-key-pattern", "error", "rule 35",
+@apim_rule("component-key-pattern", "error", "rule 35", address("I8", "C1-rules"),
            "The key '..' in 'schemas' of components MUST match the regular expression '^[a-zA-Z0-9\\.\\-_]+$'.",
            "Every key under `components` must match APIM's pattern.")
 def _component_keys(s: LintSubject) -> Iterator[tuple[str, str]]:
@@ -227,7 +160,8 @@ def _component_keys(s: LintSubject) -> Iterator[tuple[str, str]]:
                         "'^[a-zA-Z0-9\\.\\-_]+$'.")
 
 
-@apim_rule("ref-siblings", "warning", "rules 36, 47", "(none: the siblings are dropped silently)",
+@apim_rule("ref-siblings", "warning", "rules 36, 47", address("C1", "EXPORTS"),
+           "(none: the siblings are dropped silently)",
            "A schema `$ref` with sibling keywords (`nullable`, `description`...): APIM keeps only the reference.")
 def _ref_siblings(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Reference"):
@@ -236,7 +170,8 @@ def _ref_siblings(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"$ref siblings {', '.join(extra)} are dropped by APIM (wrap the reference in allOf)"
 
 
-@apim_rule("dangling-ref", "error", "rule 39", "Error resolving $ref pointer \"#/...\" Token \"..\" does not exist.",
+@apim_rule("dangling-ref", "error", "rule 39", address("I1"),
+           "Error resolving $ref pointer \"#/...\" Token \"..\" does not exist.",
            "A local `$ref` that points at nothing.")
 def _dangling(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Reference"):
@@ -245,15 +180,8 @@ def _dangling(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"$ref {ref!r} does not resolve"
 
 
-@apim_rule("external-ref", "error", "rule 7", "$ref cannot point to external files",
-           "APIM cannot follow `$ref`s to other files or URLs (bundle them: `aoai-spec bundle`).")
-def _external(s: LintSubject) -> Iterator[tuple[str, str]]:
-    for where, node in s.of_kind("Reference"):
-        if not node["$ref"].startswith("#"):
-            yield where, f"external $ref {node['$ref']!r}"
-
-
-@apim_rule("recursive-schema", "error", "rule 12", "Recursion is not supported (recursively defined definitions)",
+@apim_rule("recursive-schema", "error", "rule 12", address("D1", "D2"),
+           "Recursion is not supported (recursively defined definitions)",
            "A cycle of schema references (a schema that refers to itself, directly or through others).")
 def _recursion(s: LintSubject) -> Iterator[tuple[str, str]]:
     for cycle in recursive_cycles(s.document):
@@ -261,7 +189,8 @@ def _recursion(s: LintSubject) -> Iterator[tuple[str, str]]:
         yield jp.join("#/components/schemas", cycle[0]), f"recursive schemas: {names}"
 
 
-@apim_rule("required-empty", "error", "rule 44", "[] is too short (OAS 3.0 `required` needs at least one item)",
+@apim_rule("required-empty", "error", "rule 44", address("OAS303"),
+           "[] is too short (OAS 3.0 `required` needs at least one item)",
            "`required: []` is invalid in 3.0.")
 def _required_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -269,7 +198,8 @@ def _required_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "required"), "required is an empty list"
 
 
-@apim_rule("enum-empty", "error", "rule 44", "[] is too short (OAS 3.0 `enum` needs at least one item)",
+@apim_rule("enum-empty", "error", "rule 44", address("OAS303"),
+           "[] is too short (OAS 3.0 `enum` needs at least one item)",
            "`enum: []` is invalid in 3.0.")
 def _enum_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -277,7 +207,7 @@ def _enum_empty(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "enum"), "enum is an empty list"
 
 
-@apim_rule("array-without-items", "error", "rule 45", "items must be present if type is array",
+@apim_rule("array-without-items", "error", "rule 45", address("OAS303"), "items must be present if type is array",
            "A `type: array` schema without `items` (3.1 allows it, 3.0.3 does not).")
 def _array_items(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, schema in s.schemas:
@@ -288,7 +218,7 @@ def _array_items(s: LintSubject) -> Iterator[tuple[str, str]]:
 # --------------------------------------------------------------------------------------------------- operations
 
 
-@apim_rule("operation-id-clash", "warning", "rules 23, 25",
+@apim_rule("operation-id-clash", "warning", "rules 23, 25", address("D1", "D2"),
            "(none: APIM renames the later operation with a -1 suffix, which breaks re-import matching)",
            "Two operationIds that are equal after APIM's normalisation (lower case, non-alphanumerics to '-', "
            "76 characters).")
@@ -303,7 +233,8 @@ def _operation_ids(s: LintSubject) -> Iterator[tuple[str, str]]:
             seen[name] = f"{method.upper()} {path}"
 
 
-@apim_rule("operation-id-truncated", "warning", "rule 23", "(none: the operation name is cut at 76 characters)",
+@apim_rule("operation-id-truncated", "warning", "rule 23", address("D1", "D2"),
+           "(none: the operation name is cut at 76 characters)",
            "An operationId longer than 76 characters after normalisation: APIM truncates the resource name.")
 def _operation_id_length(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, _path, _method, op in s.operations():
@@ -312,7 +243,8 @@ def _operation_id_length(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "operationId"), f"operationId {raw!r} is cut to {normalise_operation_id(raw)!r}"
 
 
-@apim_rule("summary-too-long", "error", "rule 24", "The display name must be at most 300 characters",
+@apim_rule("summary-too-long", "error", "rule 24", address("D1", "D2"),
+           "The display name must be at most 300 characters",
            "An operation summary becomes its display name, which APIM limits to 300 characters.")
 def _summary(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, _path, _method, op in s.operations():
@@ -321,7 +253,7 @@ def _summary(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "summary"), f"summary is {len(summary)} characters (max {MAX_SUMMARY})"
 
 
-@apim_rule("get-head-body", "warning", "rule 2", "(none: the request body is discarded)",
+@apim_rule("get-head-body", "warning", "rule 2", address("D1"), "(none: the request body is discarded)",
            "A request body on GET, HEAD or OPTIONS is dropped by APIM.")
 def _get_body(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, _path, method, op in s.operations():
@@ -329,7 +261,7 @@ def _get_body(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "requestBody"), f"{method.upper()} request body is discarded by APIM"
 
 
-@apim_rule("cookie-parameter", "warning", "rule 18", "(none: cookie parameters are not supported)",
+@apim_rule("cookie-parameter", "warning", "rule 18", address("D2"), "(none: cookie parameters are not supported)",
            "Cookie parameters are not imported; enforce them with a policy.")
 def _cookie(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Parameter"):
@@ -337,7 +269,8 @@ def _cookie(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"cookie parameter {node.get('name')!r} is not supported by APIM"
 
 
-@apim_rule("query-parameter-style", "warning", "rule 17", "(none: only style form, explode true is supported)",
+@apim_rule("query-parameter-style", "warning", "rule 17", address("D2"),
+           "(none: only style form, explode true is supported)",
            "Query parameters support only the default array serialisation (`style: form`, `explode: true`).")
 def _query_style(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("Parameter"):
@@ -346,7 +279,7 @@ def _query_style(s: LintSubject) -> Iterator[tuple[str, str]]:
                           f"explode {node.get('explode', True)!r}")
 
 
-@apim_rule("parameter-name-clash", "error", "rule 4",
+@apim_rule("parameter-name-clash", "error", "rule 4", address("D1", "I16"),
            "Template parameter names must be unique (case-insensitive) across the URL template",
            "Required path and query parameter names must be unique across the URL template, ignoring case.")
 def _param_clash(s: LintSubject) -> Iterator[tuple[str, str]]:
@@ -360,7 +293,8 @@ def _param_clash(s: LintSubject) -> Iterator[tuple[str, str]]:
                 seen.setdefault(name.lower(), f"{param.get('in')}:{name}")
 
 
-@apim_rule("path-parameter-undeclared", "error", "rule 5", "All template parameters must be defined",
+@apim_rule("path-parameter-undeclared", "error", "rule 5", address("D1", "D2"),
+           "All template parameters must be defined",
            "Every `{name}` of the path must have an `in: path` parameter, and every path parameter a `{name}`.")
 def _path_params(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, path, method, _op in s.operations():
@@ -372,7 +306,7 @@ def _path_params(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield where, f"path parameter {name!r} is not in the path template"
 
 
-@apim_rule("required-query-template", "info", "rule 1",
+@apim_rule("required-query-template", "info", "rule 1", address("D1", "I10c"),
            "Unable to match incoming request to an operation (404, when the client omits the parameter)",
            "Required query parameters (such as `api-version`) become URL template parameters unless the API sets "
            "translateRequiredQueryParameters to `query`.")
@@ -387,7 +321,8 @@ def _required_query(s: LintSubject) -> Iterator[tuple[str, str]]:
                           "import with translateRequiredQueryParameters=query or make it optional")
 
 
-@apim_rule("operation-servers", "warning", "rule 13", "(none: operation-level servers are not supported)",
+@apim_rule("operation-servers", "warning", "rule 13", address("D2"),
+           "(none: operation-level servers are not supported)",
            "`servers` on a path item or operation is ignored.")
 def _operation_servers(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("PathItem", "Operation"):
@@ -395,19 +330,34 @@ def _operation_servers(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "servers"), "path- or operation-level servers are ignored by APIM"
 
 
-@apim_rule("unsupported-field", "warning", "rule 22", "(none: the field is ignored)",
-           "Fields APIM does not process: operation callbacks, response links, the TRACE method, "
-           "allowEmptyValue/allowReserved.")
+# fields of OAS 3.0 objects that APIM lists as not supported (servers and security have rules of their own)
+UNSUPPORTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "OpenAPI": ("externalDocs",), "PathItem": ("trace",), "Operation": ("externalDocs", "callbacks"),
+    "Response": ("links",), "Parameter": ("allowEmptyValue", "allowReserved"),
+}
+
+
+def unsupported_fields(kind: str, node: dict[str, Any]) -> list[str]:
+    """The fields of one object that APIM drops on import. `style`/`explode` count on path and header parameters;
+    on query parameters they have `query-parameter-style`."""
+    fields = [k for k in UNSUPPORTED_FIELDS.get(kind, ()) if k in node]
+    if kind == "Parameter" and node.get("in") in ("path", "header"):
+        fields += [k for k in ("style", "explode") if k in node]
+    return fields
+
+
+@apim_rule("unsupported-field", "warning", "rule 22", address("D2"), "(none: the field is ignored)",
+           "Fields APIM does not support: root and operation `externalDocs`, operation `callbacks`, response "
+           "`links`, the TRACE method, parameter `allowEmptyValue`/`allowReserved`, and `style`/`explode` on "
+           "path and header parameters. `apim prepare` removes them, each a listed loss.")
 def _unsupported_fields(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, kind, node in s.objects:
-        fields = {"Operation": ("callbacks",), "Response": ("links",), "PathItem": ("trace",),
-                  "Parameter": ("allowEmptyValue", "allowReserved")}.get(kind, ())
-        for key in fields:
-            if key in node:
-                yield jp.join(where, key), f"{kind} field {key!r} is ignored by APIM"
+        for key in unsupported_fields(kind, node):
+            yield jp.join(where, key), f"{kind} field {key!r} is not supported by APIM (dropped on import)"
 
 
-@apim_rule("unsupported-components", "warning", "rule 22", "(none: these component groups are not imported)",
+@apim_rule("unsupported-components", "warning", "rule 22", address("D2"),
+           "(none: these component groups are not imported)",
            "Components other than schemas: responses, parameters, examples, requestBodies, headers, links, "
            "callbacks are not supported (inline them: `apim prepare`).")
 def _unsupported_components(s: LintSubject) -> Iterator[tuple[str, str]]:
@@ -417,7 +367,7 @@ def _unsupported_components(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join("#/components", group), f"components.{group} ({len(components[group])}) is not supported"
 
 
-@apim_rule("media-type-examples", "info", "rule 22, M47", "(none: only `example` is used)",
+@apim_rule("media-type-examples", "info", "rule 22, M47", address("D2", "D3"), "(none: only `example` is used)",
            "APIM uses `example`, not the `examples` map, for media types and parameters.")
 def _media_examples(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, node in s.of_kind("MediaType", "Parameter", "Header"):
@@ -433,7 +383,7 @@ def _servers(s: LintSubject) -> list[tuple[str, dict[str, Any]]]:
     return [(jp.join("#/servers", i), srv) for i, srv in enumerate(servers or []) if isinstance(srv, dict)]
 
 
-@apim_rule("server-variables", "error", "rules 21, 38", "Invalid value of the Web service URL",
+@apim_rule("server-variables", "error", "rules 21, 38", address("I11", "I10a"), "Invalid value of the Web service URL",
            "Server templating is not supported: `{endpoint}` must be substituted (or --service-url set).")
 def _server_variables(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, srv in _servers(s):
@@ -441,7 +391,8 @@ def _server_variables(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "url"), f"server url {srv.get('url')!r} has unsubstituted variables"
 
 
-@apim_rule("server-not-https", "warning", "rules 6, 20", "(none: the Web service URL is left empty)",
+@apim_rule("server-not-https", "warning", "rules 6, 20", address("D1", "D2"),
+           "(none: the Web service URL is left empty)",
            "APIM uses the first absolute https server URL; relative or http-only servers leave the backend empty.")
 def _server_https(s: LintSubject) -> Iterator[tuple[str, str]]:
     servers = _servers(s)
@@ -452,7 +403,7 @@ def _server_https(s: LintSubject) -> Iterator[tuple[str, str]]:
         yield "#/servers", "no absolute https server url: APIM leaves the Web service URL empty"
 
 
-@apim_rule("api-url-too-long", "error", "rule 8", "The API URL must be shorter than 128 characters",
+@apim_rule("api-url-too-long", "error", "rule 8", address("D1-zh"), "The API URL must be shorter than 128 characters",
            "The service URL must be shorter than 128 characters.")
 def _url_length(s: LintSubject) -> Iterator[tuple[str, str]]:
     for where, srv in _servers(s):
@@ -461,23 +412,19 @@ def _url_length(s: LintSubject) -> Iterator[tuple[str, str]]:
             yield jp.join(where, "url"), f"server url is {len(url)} characters (must be under {MAX_API_URL})"
 
 
-@apim_rule("size-limit", "error", "rule 10", "The request content is too large (4 MB inline import limit)",
-           "Minified JSON over 4 MiB cannot be imported inline; host it and import by URL.")
-def _size(s: LintSubject) -> Iterator[tuple[str, str]]:
-    size = len(json.dumps(s.document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    if size > MAX_INLINE_BYTES:
-        yield "#", f"minified JSON is {size:,} bytes, over the {MAX_INLINE_BYTES:,}-byte inline limit"
-
-
-@apim_rule("security-ignored", "info", "rule 16", "(none: security definitions are ignored)",
-           "Security schemes and requirements are not imported; configure authentication with policies.")
+@apim_rule("security-ignored", "info", "rule 16", address("D2", "EXPORTS"), "(none: security definitions are ignored)",
+           "Security schemes and requirements (root and operation `security`) are not enforced; configure "
+           "authentication with policies. `apim prepare` keeps them, as APIM's own exports do.")
 def _security(s: LintSubject) -> Iterator[tuple[str, str]]:
     components = s.document.get("components")
     if (isinstance(components, dict) and components.get("securitySchemes")) or s.document.get("security"):
         yield "#/components/securitySchemes", "security definitions are ignored by APIM (use policies)"
+    for where, _path, _method, op in s.operations():
+        if "security" in op:
+            yield jp.join(where, "security"), "operation security is not supported by APIM (use policies)"
 
 
-@apim_rule("preview-header-missing", "warning", "catalog v1 surface",
+@apim_rule("preview-header-missing", "warning", "catalog v1 surface", address("CATALOG"),
            "(none: requests without the opt-in header are refused by Azure OpenAI)",
            "A v1 preview path whose opt-in header (e.g. `aoai-evals: preview`) is not declared as a parameter.")
 def _preview_headers(s: LintSubject) -> Iterator[tuple[str, str]]:

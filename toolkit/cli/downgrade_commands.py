@@ -11,7 +11,7 @@ from ..findings import count_by_level
 from ..load import dump
 from ..render import render
 from ..workspace import Workspace
-from .common import EXIT_FINDINGS, emit, format_option, note, output_option, workspace_options
+from .common import EXIT_FINDINGS, F, emit, format_option, note, output_option, workspace_options
 
 
 @click.command("downgrade")
@@ -19,8 +19,9 @@ from .common import EXIT_FINDINGS, emit, format_option, note, output_option, wor
 @output_option
 @format_option("json", "yaml")
 @click.option("--loss-report", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help='Write the loss report as JSON: {"losses": [{"id", "pointer", "message"}]}.')
-@click.option("--strict", is_flag=True, help="Exit 1 when anything was lost or repaired.")
+              help='Write the loss report as JSON: {"losses": [{"id", "pointer", "message", "kind"}], "rewrites": '
+                   '[...]}; kind is lossy, or info for a 3.0 keyword honoured on purpose.')
+@click.option("--strict", is_flag=True, help="Exit 1 when anything was lost or repaired (info entries do not count).")
 @workspace_options
 def downgrade_command(spec: str, output: Path | None, fmt: str, loss_report: Path | None, strict: bool,
                       ws: Workspace) -> None:
@@ -45,9 +46,10 @@ def downgrade_command(spec: str, output: Path | None, fmt: str, loss_report: Pat
     if loss_report is not None:
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", loss_report)
     note(render("downgrade/summary.txt.j2", subject=loaded.name, source_version=result.source_version,
-                target_version=result.document.get("openapi"), output=output, losses=result.losses,
-                counts=result.counts(), loss_report=loss_report).rstrip("\n"))
-    if strict and result.losses:
+                target_version=result.document.get("openapi"), output=output, lossy=result.lossy,
+                counts=result.counts(), info=result.counts("info"), rewrites=len(result.rewrites),
+                loss_report=loss_report).rstrip("\n"))
+    if strict and result.lossy:
         raise SystemExit(EXIT_FINDINGS)
 
 
@@ -114,26 +116,38 @@ def apim_group() -> None:
     """
 
 
+def tier_option(func: F) -> F:
+    from ..apim.tiers import DEFAULT_TIER, TIER_OPERATION_LIMITS
+
+    return click.option("--tier", type=click.Choice(list(TIER_OPERATION_LIMITS)), default=DEFAULT_TIER,
+                        show_default=True, help="APIM service tier whose operation limit applies (consumption and "
+                                                "developer are the most restrictive: 3,000).")(func)
+
+
 @apim_group.command("lint", cls=_LintCommand)
 @click.argument("spec")
 @format_option("text", "json")
 @output_option
+@tier_option
 @workspace_options
-def lint_command(spec: str, fmt: str, output: Path | None, ws: Workspace) -> None:
+def lint_command(spec: str, fmt: str, output: Path | None, tier: str, ws: Workspace) -> None:
     """Report what would make APIM's import of SPEC fail or silently lose meaning.
 
-    Each rule has an id, a level and the APIM / OpenAPI.NET error text it prevents. Exit 1 when any
-    error-level finding is present.
+    SPEC is judged as written: its size in bytes, encoding and byte-order mark, and its external $refs (APIM
+    cannot follow them), as well as the bundled document. Each rule has an id, a level, the APIM / OpenAPI.NET
+    error text it prevents and where it is documented or reported. Exit 1 when any error-level finding is
+    present.
 
     \b
     Examples:
       aoai-spec apim lint 2024-10-21
       aoai-spec apim lint openai@2026-08-21_f85dbe223d --format json
+      aoai-spec apim lint v1 --tier basicv2
     """
     from ..apim import lint
 
     loaded = ws.open(spec)
-    findings = lint(loaded.document, catalog=ws.catalog)
+    findings = lint(loaded.document, catalog=ws.catalog, raw=loaded.raw, tier=tier)
     counts = count_by_level(findings)
     if fmt == "json":
         emit(json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2, ensure_ascii=False) + "\n", output)
@@ -151,42 +165,58 @@ def lint_command(spec: str, fmt: str, output: Path | None, ws: Workspace) -> Non
 @click.option("--api-version-as", type=click.Choice(["query", "template"]), default="query", show_default=True,
               help="query: api-version stays a query parameter (made optional); template: APIM puts it into the "
                    "URL template.")
-@click.option("--show-info", is_flag=True, help="Also list info-level notes in the text output.")
-@format_option("text", "json")
+@click.option("--loss-report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help='Also write every change as JSON: {"losses": [{"id", "pointer", "message", "kind"}], '
+                   '"rewrites": [...]} (kind lossy or info; rewrites are exact).')
+@click.option("--api-path", default=None, help="API URL suffix for the import line [default: the server URL's path].")
+@click.option("--version-set-id", default=None,
+              help="API version set for the import line [default: a dated version (api-version) joins the set "
+                   "named after its title].")
+@click.option("--no-version-set", is_flag=True, help="Import without an API version set.")
+@click.option("--show-info", is_flag=True, help="Also list info-level findings in the text output.")
+@tier_option
+@format_option("text", "json", "markdown")
 @workspace_options
-def prepare_command(spec: str, output: Path, service_url: str | None, api_version_as: str, show_info: bool,
-                    fmt: str, ws: Workspace) -> None:
-    """Make SPEC import cleanly into APIM: downgrade plus every safe fix, minified, size-checked.
+def prepare_command(spec: str, output: Path, service_url: str | None, api_version_as: str,
+                    loss_report: Path | None, api_path: str | None, version_set_id: str | None, no_version_set: bool,
+                    show_info: bool, tier: str, fmt: str, ws: Workspace) -> None:
+    """Make SPEC import cleanly into APIM: downgrade plus every safe fix, minified, checked again.
 
-    Fixes: unique operationIds after APIM's normalisation (76 characters), summaries within 300, component keys
-    matching APIM's pattern, $ref siblings kept through allOf, recursive references cut, non-schema components
-    inlined, media-type examples -> example, server variables substituted (or --service-url), api-version as
-    chosen, GET/HEAD bodies removed, v1 preview headers declared, mismatching example/default/enum values
-    removed, extensions stripped. Prints the `az apim api import` command line. Exit 1 when lint errors remain.
+    The file is bundled (external $refs), written as UTF-8 without a byte-order mark and minified; then every
+    fix: operationIds unique within 76 characters after APIM's normalisation, summaries within 300, component
+    keys matching APIM's pattern (references and security requirements rewritten), $ref siblings kept through
+    allOf, recursive references cut, non-schema components inlined, unsupported and invalid fields removed,
+    duplicate path templates merged, media-type examples -> example, server variables substituted (or
+    --service-url), api-version as chosen, GET/HEAD bodies removed, v1 preview headers declared, mismatching
+    example/default/enum values removed, extensions stripped. The output is then linted and validated with
+    openapi-spec-validator. Every change is listed (all formats), and the `az apim api import` line printed,
+    with the API version set of a dated version. Exit 1 when an error remains: it is never reported as ready.
 
     \b
     Examples:
-      aoai-spec apim prepare 2025-03-01-preview -o aoai.json --service-url https://my-aoai.openai.azure.com/openai
+      aoai-spec apim prepare 2024-10-21 -o aoai.json --service-url https://my-aoai.openai.azure.com/openai
       aoai-spec apim prepare v1 -o v1.json --format json
+      aoai-spec apim prepare 2024-10-21 -o aoai.json --loss-report changes.json --format markdown
     """
     from ..apim import prepare
 
     loaded = ws.open(spec)
+    version_set = "" if no_version_set else version_set_id
     result = prepare(loaded, service_url=service_url, api_version_as=api_version_as, catalog=ws.catalog,
-                     output_name=str(output))
+                     output_name=str(output), tier=tier, api_path=api_path, version_set=version_set)
     emit(result.minified, output)
+    if loss_report is not None:
+        emit(json.dumps({"losses": [c.to_dict() for c in result.losses],
+                         "rewrites": [c.to_dict() for c in result.changes if c.kind == "exact"]},
+                        indent=2, ensure_ascii=False) + "\n", loss_report)
     counts = count_by_level(result.findings)
     if fmt == "json":
         emit(json.dumps({"spec": loaded.name, "output": str(output), **result.to_dict()}, indent=2,
                         ensure_ascii=False) + "\n")
     else:
-        loss_counts: dict[str, int] = {}
-        for loss in result.losses:
-            loss_counts[loss.id] = loss_counts.get(loss.id, 0) + 1
-        emit(render("apim/prepare.txt.j2", findings=result.findings, counts=counts, subject=loaded.name,
-                    output=output, size_bytes=result.size_bytes, fits_inline=result.fits_inline,
-                    losses=result.losses, loss_counts=loss_counts, import_command=result.import_command,
-                    show_info=show_info))
+        template = "apim/prepare.md.j2" if fmt == "markdown" else "apim/prepare.txt.j2"
+        emit(render(template, result=result, counts=counts, subject=loaded.name, output=output,
+                    show_info=show_info, loss_report=loss_report))
     if counts["error"]:
         raise SystemExit(EXIT_FINDINGS)
 

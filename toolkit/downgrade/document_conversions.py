@@ -87,6 +87,7 @@ def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]
 def paths_missing(ctx: Context) -> None:
     if not isinstance(ctx.document.get("paths"), dict):
         ctx.document["paths"] = {}
+        ctx.rewrite("#/paths", "paths: {} added (3.0 requires the field)")
 
 
 @conversion("responses-missing", row="M44", lossy=True, stage="document",
@@ -109,6 +110,8 @@ def octet_stream_schema(ctx: Context) -> None:
         for media, obj in content.items():
             if media == "application/octet-stream" and isinstance(obj, dict) and obj.get("schema") in (None, {}):
                 obj["schema"] = {"type": "string", "format": "binary"}
+                ctx.rewrite(jp.join("#/paths", path, method, "requestBody", "content", media, "schema"),
+                            "binary body schema spelled {type: string, format: binary}")
 
 
 @conversion("reference-siblings", row="M12", lossy=True, stage="document",
@@ -132,3 +135,4 @@ def openapi_version(ctx: Context) -> None:
     version = ctx.document.get("openapi")
     if not (isinstance(version, str) and version.startswith("3.0.")):
         ctx.document["openapi"] = "3.0.3"
+        ctx.rewrite("#/openapi", f"openapi {version!r} -> '3.0.3'")

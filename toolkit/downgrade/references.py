@@ -69,6 +69,7 @@ def path_items(ctx: Context) -> None:
                     merged = copy.deepcopy(target)
                     merged.update({k: v for k, v in item.items() if k != "$ref"})
                     paths[path] = merged
+                    ctx.rewrite(jp.join("#/paths", path), f"path item {item['$ref']} inlined")
                 else:
                     ctx.lose(jp.join("#/paths", path), f"path item $ref {item['$ref']!r} does not resolve; removed",
                              id="dangling-ref")
@@ -86,6 +87,7 @@ def top_level_boolean(ctx: Context) -> None:
             tokens = jp.split(where)
             holder = jp.resolve(ctx.document, jp.from_tokens(tokens[:-1]))
             holder[tokens[-1]] = {} if schema else {"not": {}}
+            ctx.rewrite(where, f"boolean schema {str(schema).lower()} -> {holder[tokens[-1]]}")
 
 
 @conversion("defs", row="M20", lossy=False, stage="prepass",
@@ -111,6 +113,7 @@ def hoist_defs(ctx: Context) -> None:
                 new = _free_name(schemas, f"{owner}.{name}")
                 schemas[new] = sub
                 moves[jp.join(where, key, name)] = jp.join("#/components/schemas", new)
+                ctx.rewrite(jp.join(where, key, name), f"hoisted to #/components/schemas/{new}, references rewritten")
         rewrite_refs(ctx.document, moves)
 
 
@@ -127,8 +130,9 @@ def anchors(ctx: Context) -> None:
             names[schema["$id"]] = where
     if not names:
         return
-    for _, node in iter_refs(ctx.document):
+    for where, node in iter_refs(ctx.document):
         if node["$ref"] in names:
+            ctx.rewrite(where, f"$ref {node['$ref']!r} -> {names[node['$ref']]!r}")
             node["$ref"] = names[node["$ref"]]
 
 

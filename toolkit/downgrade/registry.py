@@ -12,18 +12,19 @@ from typing import Any, Callable
 
 from .. import pointer as jp
 from ..schemas import iter_refs, iter_schemas
-from .result import Loss
+from .result import Change
 
 STAGES = ("prepass", "schema", "document", "repair")
 
 
 @dataclass
 class Context:
-    """The document being converted and the losses found so far; handed to every conversion."""
+    """The document being converted and the changes recorded so far; handed to every conversion."""
 
     document: dict[str, Any]
-    losses: list[Loss] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     current: str = ""
+    created: set[int] = field(default_factory=set, repr=False)
     _schemas: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
     _keywords: set[str] | None = field(default=None, repr=False)
     _refs: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
@@ -54,7 +55,20 @@ class Context:
         return not self._keywords.isdisjoint(keywords)
 
     def lose(self, pointer: str, message: str, id: str | None = None) -> None:
-        self.losses.append(Loss(id or self.current, pointer, message))
+        self.changes.append(Change(id or self.current, pointer, message, "lossy"))
+
+    def note(self, pointer: str, message: str) -> None:
+        """An info-level change of meaning made on purpose (a widening, never a narrowing)."""
+        self.changes.append(Change(self.current, pointer, message, "info"))
+
+    def rewrite(self, pointer: str, message: str) -> None:
+        """An exact rewrite: other spelling, same meaning."""
+        self.changes.append(Change(self.current, pointer, message, "exact"))
+
+    def made(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """Mark a subschema that a conversion wrote (not the author), so later units can tell them apart."""
+        self.created.add(id(schema))
+        return schema
 
     def resolve(self, ref: Any) -> Any:
         """The node an internal `$ref` points at, or None."""
@@ -95,22 +109,33 @@ class Conversion:
     description: str
     apply: Callable[..., None]
     keywords: tuple[str, ...] = ()
+    when: Callable[[dict[str, Any]], bool] | None = None
 
     def applies_to(self, schema: dict[str, Any]) -> bool:
-        return not self.keywords or any(k in schema for k in self.keywords)
+        if self.keywords and not any(k in schema for k in self.keywords):
+            return False
+        return self.when is None or self.when(schema)
+
+    @property
+    def summary(self) -> str:
+        """The first clause of the description: what one exact rewrite by this unit did."""
+        first = self.description.split("; ")[0].split(". ")[0].rstrip(".")
+        return first if len(first) <= 140 else first[:137] + "..."
 
 
 CONVERSIONS: list[Conversion] = []
 
 
-def conversion(id: str, *, row: str, lossy: bool, stage: str, description: str,
-               keywords: tuple[str, ...] = ()) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Register a conversion in the table; `keywords` (schema stage) lets the engine skip schemas quickly."""
+def conversion(id: str, *, row: str, lossy: bool, stage: str, description: str, keywords: tuple[str, ...] = (),
+               when: Callable[[dict[str, Any]], bool] | None = None
+               ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a conversion in the table; `keywords` and `when` (schema stage) let the engine skip the schemas a
+    unit has nothing to do for, without calling it (or fingerprinting the schema around the call)."""
     assert stage in STAGES, stage
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
         assert all(c.id != id for c in CONVERSIONS), f"duplicate conversion id {id}"
-        CONVERSIONS.append(Conversion(id, row, lossy, stage, description, fn, keywords))
+        CONVERSIONS.append(Conversion(id, row, lossy, stage, description, fn, keywords, when))
         return fn
 
     return register

@@ -85,6 +85,25 @@ def _move_to_extension(schema: dict[str, Any], key: str) -> None:
 # --------------------------------------------------------------------------------------------------- the table
 
 
+@conversion("30-keyword-honoured", row="M45", lossy=False, stage="schema",
+            keywords=("nullable", "exclusiveMinimum", "exclusiveMaximum"),
+            description="3.0 keywords inside a \"3.1\" document (`nullable: true`, also beside a `$ref`; boolean "
+                        "`exclusiveMinimum`/`exclusiveMaximum`) are honoured on purpose; a 3.1 validator ignores "
+                        "them, so each one is an info-level entry of the loss report.")
+def honoured_30_keywords(schema: dict[str, Any], where: str, ctx: Context) -> None:
+    if id(schema) in ctx.created or not str(ctx.document.get("openapi", "")).startswith("3.1"):
+        return
+    if schema.get("nullable") is True:
+        beside = " beside $ref (becomes a null branch)" if "$ref" in schema else ""
+        ctx.note(jp.join(where, "nullable"), f"3.0 keyword honoured: nullable: true{beside} lets null through; "
+                                             "3.1 ignores `nullable`")
+    for key in ("exclusiveMinimum", "exclusiveMaximum"):
+        if schema.get(key) is True:
+            bound = "minimum" if key == "exclusiveMinimum" else "maximum"
+            ctx.note(jp.join(where, key), f"3.0 keyword honoured: boolean {key}: true makes `{bound}` exclusive; "
+                                          "2020-12 expects a number here")
+
+
 @conversion("null-branch", row="M6/M7", lossy=False, stage="schema", keywords=("anyOf", "oneOf"),
             description="anyOf/oneOf with a `{type: null}` branch: merged into the parent as `nullable: true` when "
                         "the other branch is an inline typed schema, else the branch becomes "
@@ -108,7 +127,7 @@ def null_branch(schema: dict[str, Any], where: str, ctx: Context) -> None:
                 schema["enum"].append(None)
             return
         kind = _guess_type(others, ctx)
-        schema[key] = [null_schema(kind) if _is_null_only(b) else b for b in branches]
+        schema[key] = [ctx.made(null_schema(kind)) if _is_null_only(b) else b for b in branches]
 
 
 def _mergeable(other: Any, parent: dict[str, Any], key: str) -> bool:
@@ -129,7 +148,7 @@ def ref_siblings(schema: dict[str, Any], where: str, ctx: Context) -> None:
     ref = {"$ref": schema.pop("$ref")}
     if schema.get("nullable") is True:
         del schema["nullable"]
-        union = [ref, null_schema(_type_of(ref, ctx) or "object")]
+        union = [ref, ctx.made(null_schema(_type_of(ref, ctx) or "object"))]
         if "anyOf" not in schema:
             schema["anyOf"] = union
         else:
@@ -139,6 +158,7 @@ def ref_siblings(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("type-array", row="M2/M4/M5", lossy=False, stage="schema", keywords=("type",),
+            when=lambda s: not isinstance(s["type"], str) or s["type"] == "null",
             description="`type: [T, \"null\"]` -> `type: T, nullable: true`; `type: \"null\"` alone -> "
                         "`{type: string, nullable: true, enum: [null]}`. Several non-null types go to `type-multi`.")
 def type_array(schema: dict[str, Any], where: str, ctx: Context) -> None:
@@ -164,6 +184,7 @@ def type_array(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("type-multi", row="M3", lossy=False, stage="schema", keywords=("type",),
+            when=lambda s: isinstance(s["type"], list),
             description="Several non-null types -> `anyOf` of one branch per type, each carrying only the keywords "
                         "that apply to its type (`minLength` to string, `properties` to object...).")
 def type_multi(schema: dict[str, Any], where: str, ctx: Context) -> None:
@@ -180,7 +201,7 @@ def type_multi(schema: dict[str, Any], where: str, ctx: Context) -> None:
     branches = []
     fmt = schema.pop("format", None)
     for kind in types:
-        branch: dict[str, Any] = {"type": kind}
+        branch: dict[str, Any] = ctx.made({"type": kind})
         for key in _KEYWORDS_BY_TYPE.get(kind, ()):
             if key in schema:
                 branch[key] = schema[key]
@@ -325,10 +346,10 @@ def items_false(schema: dict[str, Any], where: str, ctx: Context) -> None:
 
 
 @conversion("array-items", row="M35", lossy=False, stage="schema", keywords=("type",),
+            when=lambda s: s["type"] == "array" and "items" not in s,
             description="`type: array` without `items` (3.0.3 requires it) -> `items: {}`.")
 def array_items(schema: dict[str, Any], where: str, ctx: Context) -> None:
-    if schema.get("type") == "array" and "items" not in schema:
-        schema["items"] = {}
+    schema["items"] = {}
 
 
 @conversion("if-then-else", row="M25", lossy=False, stage="schema", keywords=("if", "then", "else"),
@@ -470,12 +491,10 @@ _SUBSCHEMA_KEYS = frozenset(("not", "if", "then", "else", "propertyNames", "cont
                              "unevaluatedProperties", "unevaluatedItems", "additionalItems"))
 
 
-@conversion("boolean-schema", row="M33", lossy=False, stage="schema",
+@conversion("boolean-schema", row="M33", lossy=False, stage="schema", when=_has_boolean_subschema,
             description="Boolean subschemas: `true` -> `{}`, `false` -> `{not: {}}` (`additionalProperties` keeps "
                         "its boolean, which 3.0 allows).")
 def boolean_schema(schema: dict[str, Any], where: str, ctx: Context) -> None:
-    if not _has_boolean_subschema(schema):
-        return
     prefix = len(where)
     for ptr, sub in list(subschemas(schema, where)):
         if not isinstance(sub, bool):
@@ -498,10 +517,10 @@ def required_enum_shape(schema: dict[str, Any], where: str, ctx: Context) -> Non
     required = schema.get("required")
     if isinstance(required, list):
         unique = list(dict.fromkeys(r for r in required if isinstance(r, str)))
-        if unique:
-            schema["required"] = unique
-        else:
+        if not unique:
             del schema["required"]
+        elif unique != required:
+            schema["required"] = unique
     enum = schema.get("enum")
     if isinstance(enum, list) and None in enum and "type" in schema and schema.get("nullable") is not True:
         enum = schema["enum"] = [v for v in enum if v is not None]
@@ -530,6 +549,7 @@ def json_schema_keywords(schema: dict[str, Any], where: str, ctx: Context) -> No
 
 
 @conversion("unknown-keyword", row="-", lossy=True, stage="schema",
+            when=lambda s: not SCHEMA_KEYWORDS_30.issuperset(k for k in s if k[:2] != "x-"),
             description="Any other key that is neither a 3.0 keyword nor `x-` (typos such as `max_items`, or "
                         "`optional`) moves to `x-<key>`: 3.1 ignored it too, but APIM's reader rejects it.")
 def unknown_keyword(schema: dict[str, Any], where: str, ctx: Context) -> None:
