@@ -285,8 +285,6 @@ def _names(error: Any, name: str) -> bool:
     path = list(error.absolute_path)
     if path:
         return path[0] == name
-    if error.validator == "required":
-        return repr(name) in error.message
     subs = list(error.context or [])
     return bool(subs) and all(_names(sub, name) for sub in subs)
 
