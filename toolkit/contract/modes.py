@@ -193,18 +193,11 @@ def run_against_mock(spec_arg: Any = "v1", *, max_requests: int | None = MOCK_MA
     ws = ws or Workspace()
     spec = spec_arg if not isinstance(spec_arg, str) else ws.open(spec_arg)
     key = secrets.token_urlsafe(24)
-    app = create_app(ws, specs=[spec], seed=seed, api_keys=[key], **_deployments(create_app))
+    app = create_app(ws, specs=[spec], seed=seed, api_keys=[key], deployments=[MOCK_DEPLOYMENT])
     with serve_in_background(app) as root:
         config = ContractConfig(spec=spec, url=root, name="mock", deployment=MOCK_DEPLOYMENT,
                                 auth=AuthSpec.api_key(key), allow_writes=True, max_requests=max_requests, seed=seed)
         return run_contract(replace(config, **overrides), ws=ws)
-
-
-def _deployments(create_app: Any) -> dict[str, Any]:
-    """The mock's known deployments, when it can be told them (it then answers 404 DeploymentNotFound to others)."""
-    import inspect
-
-    return {"deployments": [MOCK_DEPLOYMENT]} if "deployments" in inspect.signature(create_app).parameters else {}
 
 
 def run_targets(targets: list[Any], *, ws: Workspace | None = None, **options: Any) -> list[ContractReport]:
