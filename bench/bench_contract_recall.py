@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -43,6 +44,7 @@ from planted.server import API_VERSION, BUGS, DEPLOYMENT  # noqa: E402
 
 KEY = "planted-bench-key-7d1c"
 TOOLS = ("aoai", "st", "st+coverage")
+ROUTES = ("chat/completions", "completions", "embeddings")  # what the planted server serves
 
 
 @dataclass
@@ -51,7 +53,7 @@ class Run:
     seed: int
     budget: int
     bug: str | None
-    signatures: list[tuple[str, str, int | None]] = field(default_factory=list)  # (check, operation, status)
+    signatures: list[tuple[str, str, int | None, str]] = field(default_factory=list)  # (check, operation, status, what)
     fired: int = 0
     answered: int = 0
     seconds: float = 0.0
@@ -112,12 +114,13 @@ def run_aoai(server: Server, seed: int, budget: int, folder: Path) -> tuple[list
     process = subprocess.Popen([sys.executable, "-m", "toolkit", "contract", "--spec", API_VERSION, "--url",
                                 server.root + "/openai", "--api-key-env", "PLANTED_KEY", "--deployment", DEPLOYMENT,
                                 "--allow-writes", "--max-requests", str(budget), "--seed", str(seed),
+                                *[a for route in ROUTES for a in ("--include-path", f"/deployments/{{deployment-id}}/{route}")],
                                 "--report", f"json:{out}"],
                                env={**os.environ, "PLANTED_KEY": KEY}, cwd=REPO, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     _watch(process, server, budget, limit=900)
     report = json.loads(out.read_text()) if out.exists() else {"failures": [], "spec_gaps": []}
-    found = [(f["check"], f["operation"], f["status"]) for f in report["failures"]
+    found = [(f["check"], f["operation"], f["status"], detail(f["message"])) for f in report["failures"]
              if f.get("failure_class", "contract") == "contract"]
     return found, len(report.get("spec_gaps", [])), process.returncode
 
@@ -137,10 +140,18 @@ def run_schemathesis(server: Server, seed: int, coverage: bool, folder: Path,
     st = shutil.which("st") or str(Path(sys.executable).parent / "st")
     process = subprocess.Popen([st, "run", str(spec), "--url", server.root + "/openai", "-H", f"api-key: {KEY}",
                                 "--checks", "all", "--phases", phases, "--seed", str(seed), "--workers", "1",
+                                "--include-path-regex", "/(" + "|".join(ROUTES) + ")$",
                                 "--report", "ndjson", "--report-ndjson-path", str(report)],
                                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _watch(process, server, budget, limit=900)
     return _ndjson_failures(report), 0, process.returncode
+
+
+def detail(message: str) -> str:
+    """What a failure is about, comparable across runs: its most specific line, numbers blanked."""
+    lines = [line for line in message.splitlines() if line.strip()]
+    chosen = next((line for line in lines if "Invalid component" in line), lines[0] if lines else "")
+    return re.sub(r"\d+(\.\d+)?", "#", chosen)[:160]
 
 
 def _ndjson_failures(path: Path) -> list[tuple[str, str, int | None]]:
@@ -163,7 +174,9 @@ def _ndjson_failures(path: Path) -> list[tuple[str, str, int | None]]:
                 if check.get("status") != "failure":
                     continue
                 response = (interactions.get(case_id) or {}).get("response") or {}
-                found.append((check.get("name", ""), label, response.get("status_code")))
+                failure = (check.get("failure_info") or {}).get("failure") or {}
+                found.append((check.get("name", ""), label, response.get("status_code"),
+                              detail(failure.get("message", ""))))
     return found
 
 
@@ -181,15 +194,15 @@ def run_one(tool: str, bug: str | None, seed: int, budget: int) -> Run:
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
-    return Run(tool, seed, budget, bug, sorted(set(found), key=str), stats["fired"].get(bug or "", 0),
+    return Run(tool, seed, budget, bug, sorted({tuple(f) for f in found}, key=str), stats["fired"].get(bug or "", 0),
                min(stats["answered"], budget), seconds, code, gaps)
 
 
 def caught(run: Run, clean: Run) -> bool:
     bug = BUGS[run.bug or ""]
     known = set(clean.signatures)
-    return run.fired > 0 and any(check in bug.checks and operation in bug.operations and (check, operation, status)
-                                 not in known for check, operation, status in run.signatures)
+    return run.fired > 0 and any(check in bug.checks and operation in bug.operations and signature not in known
+                                 for signature in run.signatures for check, operation, *_ in [signature])
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import sys
 import time
@@ -114,11 +115,14 @@ class Planted:
         self.bug, self.key, self.budget = bug, key, budget
         self.log: Path | None = None
         self.stats = Stats()
-        self.document = Workspace().open(API_VERSION).document
+        from toolkit.mock.surface import relax_nullable
+
+        # `nullable: true` beside a `$ref` or a `oneOf` (no `type`) admits null, as Azure and generators read it.
+        self.document = copy.deepcopy(Workspace().open(API_VERSION).document)
+        relax_nullable(self.document)
         registry = Registry().with_resource("urn:spec", Resource(self.document, specification=DRAFT4))
         paths = self.document["paths"]
         self.validators = {}
-        self.nullable = set(_nullable_properties(self.document))
         for route, label in ROUTES.items():
             body = paths[f"/deployments/{{deployment-id}}/{route}"]["post"]["requestBody"]["content"]["application/json"]
             schema = {"$ref": "urn:spec#/components/schemas/" + body["schema"]["$ref"].rsplit("/", 1)[-1]} \
@@ -176,8 +180,7 @@ class Planted:
         return self.answer(label, body)
 
     def validate(self, label: str, body: Any) -> tuple[int, dict[str, str], Any] | None:
-        # `nullable: true` beside a `$ref` or a `oneOf` (no `type`) admits null, as Azure and generators read it.
-        errors = [e for e in self.validators[label].iter_errors(body) if self.stands(e)]
+        errors = list(self.validators[label].iter_errors(body))
         planted = {"chat_temperature_unchecked": (CHAT, "temperature"),
                    "completions_temperature_unchecked": (COMPLETIONS, "temperature"),
                    "embeddings_input_limit": (EMBEDDINGS, "input"), "chat_messages_empty": (CHAT, "messages")}
@@ -198,17 +201,6 @@ class Planted:
         if label == CHAT and isinstance(body.get("stop"), list) and self.fire("chat_stop_array_400"):
             return self.error(400, "BadRequest", "'stop' must be a string.", param="stop", type="invalid_request_error")
         return None
-
-    def stands(self, error: Any) -> bool:
-        """Whether a validation error holds once null is admitted wherever a property is declared nullable."""
-        if error.instance is None and error.absolute_path and error.absolute_path[-1] in self.nullable:
-            return False
-        if error.validator in ("oneOf", "anyOf") and error.context:
-            branches: dict[Any, list[Any]] = {}
-            for sub in error.context:
-                branches.setdefault(sub.relative_schema_path[0], []).append(sub)
-            return not any(all(not self.stands(sub) for sub in subs) for subs in branches.values())
-        return True
 
     # -- answers
     def answer(self, label: str, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
@@ -287,19 +279,6 @@ def _names(error: Any, name: str) -> bool:
         return path[0] == name
     subs = list(error.context or [])
     return bool(subs) and all(_names(sub, name) for sub in subs)
-
-
-def _nullable_properties(node: Any) -> Any:
-    """Names of every property declared `nullable: true` anywhere in the document."""
-    if isinstance(node, dict):
-        for name, value in (node.get("properties") or {}).items():
-            if isinstance(value, dict) and value.get("nullable") is True:
-                yield name
-        for value in node.values():
-            yield from _nullable_properties(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nullable_properties(value)
 
 
 def _rebase(schema: Any) -> Any:
