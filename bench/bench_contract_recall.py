@@ -59,6 +59,7 @@ class Run:
     seconds: float = 0.0
     exit_code: int | None = None
     spec_gaps: int = 0
+    errors: list[str] = field(default_factory=list)  # errors of the run (aoai: its report's errors)
 
 
 class Server:
@@ -109,7 +110,8 @@ def _watch(process: subprocess.Popen[bytes], server: Server, budget: int, limit:
     process.wait()
 
 
-def run_aoai(server: Server, seed: int, budget: int, folder: Path) -> tuple[list[tuple[str, str, int | None]], int, int]:
+def run_aoai(server: Server, seed: int, budget: int, folder: Path) -> tuple[list[tuple[str, str, int | None, str]],
+                                                                          int, int, list[str]]:
     out = folder / "aoai.json"
     process = subprocess.Popen([sys.executable, "-m", "toolkit", "contract", "--spec", API_VERSION, "--url",
                                 server.root + "/openai", "--api-key-env", "PLANTED_KEY", "--deployment", DEPLOYMENT,
@@ -119,14 +121,14 @@ def run_aoai(server: Server, seed: int, budget: int, folder: Path) -> tuple[list
                                env={**os.environ, "PLANTED_KEY": KEY}, cwd=REPO, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     _watch(process, server, budget, limit=900)
-    report = json.loads(out.read_text()) if out.exists() else {"failures": [], "spec_gaps": []}
+    report = json.loads(out.read_text()) if out.exists() else {"failures": [], "spec_gaps": [], "errors": ["no report"]}
     found = [(f["check"], f["operation"], f["status"], detail(f["message"])) for f in report["failures"]
              if f.get("failure_class", "contract") == "contract"]
-    return found, len(report.get("spec_gaps", [])), process.returncode
+    return found, len(report.get("spec_gaps", [])), process.returncode, report.get("errors", [])
 
 
 def run_schemathesis(server: Server, seed: int, coverage: bool, folder: Path,
-                     budget: int) -> tuple[list[tuple[str, str, int | None]], int, int]:
+                     budget: int) -> tuple[list[tuple[str, str, int | None, str]], int, int, list[str]]:
     spec = folder / "spec.json"
     if not spec.exists():
         from toolkit.workspace import Workspace
@@ -144,7 +146,7 @@ def run_schemathesis(server: Server, seed: int, coverage: bool, folder: Path,
                                 "--report", "ndjson", "--report-ndjson-path", str(report)],
                                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _watch(process, server, budget, limit=900)
-    return _ndjson_failures(report), 0, process.returncode
+    return _ndjson_failures(report), 0, process.returncode, []
 
 
 def detail(message: str) -> str:
@@ -186,16 +188,16 @@ def run_one(tool: str, bug: str | None, seed: int, budget: int) -> Run:
     started = time.monotonic()
     try:
         if tool == "aoai":
-            found, gaps, code = run_aoai(server, seed, budget, folder)
+            found, gaps, code, errors = run_aoai(server, seed, budget, folder)
         else:
-            found, gaps, code = run_schemathesis(server, seed, tool == "st+coverage", folder, budget)
+            found, gaps, code, errors = run_schemathesis(server, seed, tool == "st+coverage", folder, budget)
         seconds = time.monotonic() - started
         stats = server.stats()
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
     return Run(tool, seed, budget, bug, sorted({tuple(f) for f in found}, key=str), stats["fired"].get(bug or "", 0),
-               min(stats["answered"], budget), seconds, code, gaps)
+               min(stats["answered"], budget), seconds, code, gaps, errors)
 
 
 def caught(run: Run, clean: Run) -> bool:

@@ -78,11 +78,13 @@ class Exchange:
     operation: str | None = None
 
 
-def fingerprint(method: str | None, url: str | None, body: Any) -> str:
-    """A short id of one request (method, URL, body): the same for the gate and for the engine's record of it."""
+def fingerprint(method: str | None, url: str | None, body: Any, headers: Any = None) -> str:
+    """A short id of one request (method, URL, headers, body): the same for the gate and for the engine's record
+    of it (both see the same prepared request). Headers count: a key probe is the same URL without the key."""
     if isinstance(body, str):
         body = body.encode("utf-8", "replace")
-    digest = hashlib.sha256(f"{(method or 'GET').upper()} {url or ''}".encode() + b"\0" + (body or b""))
+    lines = sorted(f"{k.lower()}:{v}" for k, v in dict(headers or {}).items())
+    digest = hashlib.sha256(f"{(method or 'GET').upper()} {url or ''}\n{chr(10).join(lines)}".encode() + b"\0" + (body or b""))
     return digest.hexdigest()[:16]
 
 
@@ -287,7 +289,7 @@ class WireGate:
             text = self.scrub(response.content.decode("utf-8", "replace"))[:BODY_LIMIT]
         exchange = Exchange(request.method or "GET", request.url or "", response.status_code, dict(request.headers),
                             body if isinstance(body, str) else None, dict(response.headers), text, round(elapsed, 4),
-                            time.time() - elapsed, fingerprint(request.method, request.url, request.body),
+                            time.time() - elapsed, fingerprint(request.method, request.url, request.body, request.headers),
                             *self.context)
         with self._lock:
             self.exchanges.append(exchange)

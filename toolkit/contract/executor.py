@@ -145,7 +145,7 @@ class Executor:
 def exchange_of(response: Any) -> str | None:
     """The cassette id of the request behind a (Schemathesis) response."""
     request = getattr(response, "request", None)
-    return fingerprint(request.method, request.url, request.body) if request is not None else None
+    return fingerprint(request.method, request.url, request.body, request.headers) if request is not None else None
 
 
 def _text(response: Any) -> str:

@@ -182,6 +182,8 @@ def _settings(config: ContractConfig, url: str, api_version: str | None, enabled
         "output": {"sanitization": {"enabled": False}},
         "checks": {name: {"enabled": name in enabled} for name in CHECKS.get_all_names()},
     }
+    if config.headers:
+        settings["headers"] = dict(config.headers)  # Schemathesis' own requests (its probes) carry them too
     if max_time is not None:
         settings["max-time"] = max(1, int(max_time))
     if config.seed is not None:
