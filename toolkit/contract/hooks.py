@@ -137,15 +137,16 @@ def activate(hooks: RunHooks | None) -> None:
 
 
 def attach(schema: Any, hooks: RunHooks) -> None:
-    """Give a schema used outside a run (pytest) its own state: the global hooks find it through the case."""
-    _BY_SCHEMA[id(schema)] = hooks
+    """Give a schema used outside a run (pytest) its own state: the global hooks find it through the case (by
+    the document the schema was loaded from, which its filtered copies share)."""
+    _BY_SCHEMA[id(schema.raw_schema)] = hooks
     _register_once()
 
 
 def current(case: Any = None) -> RunHooks | None:
     if _CURRENT is not None or case is None:
         return _CURRENT
-    return _BY_SCHEMA.get(id(case.operation.schema))
+    return _BY_SCHEMA.get(id(getattr(case.operation.schema, "raw_schema", None)))
 
 
 def _register_once() -> None:

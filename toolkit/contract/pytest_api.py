@@ -13,7 +13,7 @@ It returns a Schemathesis schema (so everything Schemathesis' pytest integration
 `aoai-spec contract` sets up a run: filtered to read-only operations unless `allow_writes`, deployment, api-version
 and preview headers pinned on every case (schema-level `before_call` hook), the credential attached through
 Schemathesis' auth seam, max-examples scaled to the budget, a wire gate holding the budget over every request of
-the process to that host (once it is spent, the remaining examples are skipped, never sent), the stream checks
+the process to that host (once it is spent, the remaining examples are skipped before they are sent), the stream checks
 registered, and every credential header, the credential itself and every `headers` value redacted from
 Schemathesis' failure output.
 """
