@@ -29,6 +29,9 @@ REQUEST_BODY_LIMIT = 1024 * 1024  # recorded request bodies: whole, so that --re
 # byte at a time beats every per-read timeout. 32 MiB is far above any Azure OpenAI JSON answer.
 MAX_BODY_BYTES = 32 * 1024 * 1024
 _READ_SIZE = 64 * 1024
+# An operation whose last requests all went unanswered (timeouts, resets) is not sent more: a hanging endpoint
+# must not take the whole budget times the request timeout. The run reports it as errored.
+SILENT_AFTER = 3
 
 
 class NotSent(requests.exceptions.RequestException):
@@ -149,6 +152,7 @@ class WireGate:
     statuses: dict[int, int] = field(default_factory=dict)
     faults: list[tuple[str, str, str]] = field(default_factory=list)  # (method, URL path, error) of failed exchanges
     distinct: int = 0  # requests that differ from every earlier one (method, URL, body): new ground covered
+    silent: dict[str | None, int] = field(default_factory=dict)  # operation -> requests in a row without an answer
     _seen: set[int] = field(default_factory=set, repr=False)
     _next_slot: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -217,7 +221,12 @@ class WireGate:
     def send(self, original: Callable[..., requests.Response], session: requests.Session,
              request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         attempts = 0
+        operation = self.context[1]
         while True:
+            if self.silent.get(operation, 0) >= SILENT_AFTER:
+                with self._lock:
+                    self.refused += 1
+                raise NotSent(f"not sent: the last {SILENT_AFTER} requests to {operation or 'the target'} got no answer")
             self._admit((request.method or "GET").upper())
             self._account(request)
             started = time.monotonic()
@@ -226,7 +235,9 @@ class WireGate:
             except requests.exceptions.RequestException as exc:
                 with self._lock:  # kept here too: events of a run stopped by the budget may never be delivered
                     self.faults.append((request.method or "GET", urlsplit(request.url or "").path, str(exc)))
+                    self.silent[operation] = self.silent.get(operation, 0) + 1
                 raise
+            self.silent.pop(operation, None)
             self._note(request, response, time.monotonic() - started)
             if response.status_code != 429 or attempts >= self.retries_on_429:
                 return response
