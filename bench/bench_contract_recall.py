@@ -219,20 +219,23 @@ def main() -> None:
     tools = [t for t in args.tools.split(",") if t]
     bugs = list(BUGS) if args.bugs == "all" else args.bugs.split(",")
     runs: list[Run] = []
-    for tool in tools:
-        for seed in seeds:
-            clean = run_one(tool, None, seed, args.budget)
-            runs.append(clean)
-            print(f"{tool} seed {seed} clean: {len(clean.signatures)} failures {clean.signatures[:6]} "
-                  f"({clean.answered} answered, {clean.seconds:.0f} s, exit {clean.exit_code}, "
-                  f"{clean.spec_gaps} spec gaps)", flush=True)
-            for bug in bugs:
+    # Tools take turns on each server (seed, then bug), so that every tool runs under the same machine load.
+    for seed in seeds:
+        cleans = {}
+        for bug in [None, *bugs]:
+            for tool in tools:
                 run = run_one(tool, bug, seed, args.budget)
                 runs.append(run)
-                print(f"{tool} seed {seed} {bug}: {'CAUGHT' if caught(run, clean) else 'missed'} "
-                      f"(fired {run.fired}, {run.answered} answered, {run.seconds:.0f} s)", flush=True)
-            if args.json:
-                args.json.write_text(json.dumps([asdict(r) for r in runs], indent=1))
+                if bug is None:
+                    cleans[tool] = run
+                    print(f"{tool} seed {seed} clean: {len(run.signatures)} failures {run.signatures[:6]} "
+                          f"({run.answered} answered, {run.seconds:.0f} s, exit {run.exit_code}, "
+                          f"{run.spec_gaps} spec gaps, errors {run.errors[:2]})", flush=True)
+                else:
+                    print(f"{tool} seed {seed} {bug}: {'CAUGHT' if caught(run, cleans[tool]) else 'missed'} "
+                          f"(fired {run.fired}, {run.answered} answered, {run.seconds:.0f} s)", flush=True)
+                if args.json:
+                    args.json.write_text(json.dumps([asdict(r) for r in runs], indent=1))
     summarise(runs, tools, seeds, bugs)
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Iterator
 
 import pytest
@@ -93,37 +91,17 @@ def test_the_budget_is_spent_fairly_and_each_phase_is_counted():
     assert report.verdict.startswith("PASS: ") and "answered 2xx" in report.verdict and "auth probes" in report.verdict
 
 
-class _Ping(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:  # noqa: N802  (http.server's naming)
-        body = b'{"ok": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 def test_a_run_stops_when_a_whole_pass_sends_nothing_new():
+    from hostile.servers import json_server, running
     from toolkit.contract import ContractConfig, run_contract
     from toolkit.model import Spec
 
     ok = {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
     spec = Spec(document={"openapi": "3.0.3", "info": {"title": "ping", "version": "1"},
                           "paths": {"/ping": {"get": {"responses": ok}}}})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ping)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with running(json_server(lambda _: (200, {"Content-Type": "application/json"}, b'{"ok": true}'))) as server:
         report = run_contract(ContractConfig(spec=spec, url=f"http://127.0.0.1:{server.server_address[1]}/openai/v1",
                                              max_requests=400, phases=("fuzzing",)))
-    finally:
-        server.shutdown()
-        server.server_close()
     # an operation without inputs has one request to send: the second pass repeats it, and the run stops there
     assert report.stop_reason == "saturated" and report.requests_sent < 20, report.requests_sent
     assert report.ok
