@@ -58,6 +58,8 @@ class CatalogEntry:
     attachments: tuple[Attachment, ...] = ()
     upstream: dict[str, str] | None = None
     notes: str | None = None
+    coverage: str = "whole"  # "whole": the entry's whole surface; "subset": only part of it (see coverage_note)
+    coverage_note: str | None = None
 
     @property
     def filename(self) -> str:
@@ -179,7 +181,8 @@ class Catalog:
 
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # family and version name store folders
 _REQUIRED = ("id", "family", "version", "status", "surface", "openapi", "released")
-_OPTIONAL_TEXT = ("file", "sha256", "fidelity", "title", "variant_of", "notes")
+_OPTIONAL_TEXT = ("file", "sha256", "fidelity", "title", "variant_of", "notes", "coverage", "coverage_note")
+COVERAGE = ("whole", "subset")
 
 
 def _source(raw: dict[str, Any]) -> Source:
@@ -203,6 +206,8 @@ def _check_entry(raw: Any) -> None:
     for key in _OPTIONAL_TEXT:
         if raw.get(key) is not None and not isinstance(raw[key], str):
             raise CatalogError(f"catalog entry {ident!r}: field {key!r} must be a string")
+    if raw.get("coverage", "whole") not in COVERAGE:
+        raise CatalogError(f"catalog entry {ident!r}: coverage must be one of {', '.join(COVERAGE)}")
     if not isinstance(raw.get("aliases", []), list) or not isinstance(raw.get("attachments", []), list):
         raise CatalogError(f"catalog entry {ident!r}: 'aliases' and 'attachments' must be lists")
 
@@ -232,6 +237,8 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
             ),
             upstream=raw.get("upstream"),
             notes=raw.get("notes"),
+            coverage=raw.get("coverage", "whole"),
+            coverage_note=raw.get("coverage_note"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CatalogError(f"catalog entry {raw.get('id', '?')!r} is missing field {exc}") from None
@@ -259,6 +266,8 @@ def _entry_dict(entry: CatalogEntry) -> dict[str, Any]:
         "fidelity": entry.fidelity,
         "variant_of": entry.variant_of,
         "aliases": list(entry.aliases),
+        "coverage": entry.coverage,
+        "coverage_note": entry.coverage_note,
     }
 
 

@@ -58,6 +58,14 @@ class RuleConfigError(AoaiSpecError):
     """A diff rule configuration file that cannot be used (unreadable, malformed, unknown rule or level)."""
 
 
+class FilterError(AoaiSpecError):
+    """A diff filter that cannot be used: a bad --match-path regex, an --operation not written METHOD /path."""
+
+
+class BaselineError(AoaiSpecError):
+    """A `breaking --baseline` file that cannot be read as fingerprints or as a previous JSON report."""
+
+
 class SiteError(AoaiSpecError):
     """The report's output folder cannot be used, or the selection names nothing buildable."""
 

@@ -510,6 +510,130 @@ def load(
     return LoadedDocument(path=path, document=document, format=fmt, warnings=notes)
 
 
+# --------------------------------------------------------------------------------------------------- line map
+
+
+@dataclass
+class LineMap:
+    """Where each JSON pointer of one file starts (1-based line and column): object members at their key, array
+    items at their first character. Built on demand (GitHub annotations need it, loading does not)."""
+
+    positions: dict[str, tuple[int, int]]
+
+    def locate(self, pointer: str | None) -> tuple[int, int] | None:
+        """The position of `pointer`, else of its nearest ancestor in this file (a pointer into content the
+        bundler inlined from another file lands on the `$ref` that brought it in)."""
+        if not pointer:
+            return None
+        while True:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            if "/" not in pointer:
+                return None
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+')
+
+
+def _json_positions(text: str) -> Iterator[tuple[str, int]]:
+    """(pointer, character offset) for every value of a JSON text. Hand-written: the stdlib decoder keeps no
+    positions, and json-source-map (PyPI) leaves `/` in keys unescaped (`/paths//chat`) and is 5x slower."""
+    stack: list[list[Any]] = []  # [pointer, is_object, key or index, expecting_key]
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token in "}]":
+            stack.pop()
+            continue
+        if token == ",":
+            if top is not None and top[1]:
+                top[3] = True
+            elif top is not None:
+                top[2] += 1
+            continue
+        if token == ":":
+            continue
+        if top is not None and top[1] and top[3]:  # an object key
+            key = json.loads(token) if "\\" in token else token[1:-1]
+            top[2], top[3] = key, False
+            yield jp.join(top[0], key), match.start()
+            continue
+        pointer = "#" if top is None else jp.join(top[0], top[2])
+        if top is None or not top[1]:
+            yield pointer, match.start()
+        if token in "{[":
+            stack.append([pointer, token == "{", 0, token == "{"])
+
+
+def _yaml_positions(text: str) -> Iterator[tuple[str, int, int]]:
+    """(pointer, line, column), 0-based, from libyaml's parse events (no node tree is built)."""
+    stack: list[list[Any]] = []  # [pointer or None, is_mapping, key or index, expecting_key]
+    for event in yaml.parse(text, Loader=_FastLoader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            if stack and stack[-1][1]:
+                stack[-1][3] = True
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            continue
+        top = stack[-1] if stack else None
+        mark = event.start_mark
+        if top is not None and top[1] and top[3]:  # a mapping key
+            top[3] = False
+            if isinstance(event, yaml.ScalarEvent):
+                top[2] = event.value
+                if top[0] is not None:
+                    yield jp.join(top[0], event.value), mark.line, mark.column
+                continue
+            top[2] = None  # a complex key: nothing below it has a pointer
+            pointer = None
+        elif top is None:
+            pointer = "#"
+            yield pointer, mark.line, mark.column
+        elif top[1]:
+            pointer = jp.join(top[0], top[2]) if top[0] is not None and top[2] is not None else None
+        else:
+            pointer = jp.join(top[0], top[2]) if top[0] is not None else None
+            top[2] += 1
+            if pointer is not None:
+                yield pointer, mark.line, mark.column
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([pointer, isinstance(event, yaml.MappingStartEvent), 0, True])
+        elif top is not None and top[1]:
+            top[3] = True
+
+
+def line_map(text: str, fmt: str) -> LineMap:
+    """The pointer -> (line, column) map of one JSON or YAML text (its `$ref`s are not followed)."""
+    positions: dict[str, tuple[int, int]] = {}
+    if fmt == "json":
+        starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        import bisect
+
+        for pointer, offset in _json_positions(text):
+            if pointer not in positions:
+                row = bisect.bisect_right(starts, offset) - 1
+                positions[pointer] = (row + 1, offset - starts[row] + 1)
+    else:
+        for pointer, row, column in _yaml_positions(text):
+            positions.setdefault(pointer, (row + 1, column + 1))
+    return LineMap(positions)
+
+
+def line_map_of(path: Path, limits: Limits | None = None) -> LineMap | None:
+    """The line map of a spec file, or None when it cannot be read or scanned (annotations then carry no line)."""
+    limits = limits or Limits()
+    try:
+        data = path.read_bytes()
+        if len(data) > limits.max_bytes:
+            return None
+        text = data.decode("utf-8-sig")
+        return line_map(text, detect_format(path.name, text))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, IndexError, RecursionError):
+        return None
+
+
 def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> None:
     """Write through a temporary file in the same folder, then rename: a reader never sees half a file, and a
     failure leaves the previous file as it was. `durable` also fsyncs (the store's verified copies).

@@ -49,6 +49,7 @@ class Spec:
     source: Path | None = None
     warnings: list[LoadWarning] = field(default_factory=list)
     catalog_id: str | None = None
+    origin: str | None = None  # how the user named a spec that is neither a file nor a catalog id (git:REF:PATH)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # -- construction
@@ -63,7 +64,7 @@ class Spec:
     # -- facts
     @property
     def name(self) -> str:
-        return self.catalog_id or (str(self.source) if self.source else "<document>")
+        return self.catalog_id or self.origin or (str(self.source) if self.source else "<document>")
 
     @property
     def openapi_version(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -11,8 +12,11 @@ from ..errors import CatalogError
 from ..model import Spec
 from ..workspace import Workspace
 from .compare import compare
+from .filters import ChangeFilter
+from .policy import parse_date
 from .report import Change, DiffReport
-from .surfaces import path_key
+from .rules.lifecycle import first_seen
+from .surfaces import operation_shape, path_key
 
 Progress = Callable[[int, int, str], None]
 
@@ -24,8 +28,9 @@ class ChangelogSection:
     report: DiffReport
 
     def to_dict(self) -> dict[str, Any]:
-        return {"from": self.from_id, "to": self.to_id, "counts": self.report.counts,
-                "mapped": self.report.mapped, "changes": [c.to_dict() for c in self.report.changes]}
+        entries = self.report.to_dict()
+        return {"from": self.from_id, "to": self.to_id, "counts": entries["counts"], "mapped": self.report.mapped,
+                "changes": entries["changes"]}
 
 
 @dataclass
@@ -59,16 +64,25 @@ def _window(ws: Workspace, family: str, from_id: str | None, to_id: str | None) 
 
 
 def iter_sections(ws: Workspace, family: str, from_id: str | None = None, to_id: str | None = None, *,
-                  include_docs: bool = False) -> tuple[int, Iterator[ChangelogSection]]:
-    """(number of sections, the sections lazily): one spec pair in memory at a time."""
+                  include_docs: bool = False, deprecation_days: int = 0,
+                  change_filter: ChangeFilter | None = None) -> tuple[int, Iterator[ChangelogSection]]:
+    """(number of sections, the sections lazily): one spec pair in memory at a time. Walking the history also
+    learns when each deprecation was first seen, so `deprecation_days` counts from that release."""
     entries = _window(ws, family, from_id, to_id)
 
     def run() -> Iterator[ChangelogSection]:
         previous: Spec | None = None
+        seen: dict[str, dt.date] = {}
         for entry in entries:
             current = ws.open(entry.id)
             if previous is not None:
-                report = compare(previous, current, include_docs=include_docs, catalog=ws.catalog)
+                report = compare(previous, current, include_docs=include_docs, catalog=ws.catalog,
+                                 deprecation_days=deprecation_days, first_seen=seen)
+                released = parse_date(entry.released)
+                if released is not None:
+                    first_seen(report.changes, released, seen)
+                if change_filter is not None:
+                    change_filter.apply(report)
                 yield ChangelogSection(previous.catalog_id or previous.name, entry.id, report)
             previous = current
 
@@ -76,9 +90,11 @@ def iter_sections(ws: Workspace, family: str, from_id: str | None = None, to_id:
 
 
 def changelog(ws: Workspace, family: str, from_id: str | None = None, to_id: str | None = None, *,
-              include_docs: bool = False, on_progress: Progress | None = None) -> Changelog:
+              include_docs: bool = False, on_progress: Progress | None = None, deprecation_days: int = 0,
+              change_filter: ChangeFilter | None = None) -> Changelog:
     """The whole release history of `family` (optionally from/to given ids), one section per consecutive pair."""
-    total, sections = iter_sections(ws, family, from_id, to_id, include_docs=include_docs)
+    total, sections = iter_sections(ws, family, from_id, to_id, include_docs=include_docs,
+                                    deprecation_days=deprecation_days, change_filter=change_filter)
     out = Changelog(family, include_docs=include_docs)
     for i, section in enumerate(sections, 1):
         out.sections.append(section)
@@ -88,12 +104,7 @@ def changelog(ws: Workspace, family: str, from_id: str | None = None, to_id: str
 
 
 # -- element history
-_OPERATION = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+(/\S*)$", re.IGNORECASE)
-
-
 def _path_shape(path: str) -> str:
-    """A path as users name it: parameter names blanked, `/openai` and the dated deployment prefix dropped, so
-    `POST /chat/completions` finds `/deployments/{deployment-id}/chat/completions` too."""
     return path_key(path, "dated", True).key
 
 
@@ -148,8 +159,7 @@ def _has_operation(spec: Spec, operation: tuple[str, str]) -> bool:
 def history(ws: Workspace, element: str, family: str, *, on_progress: Progress | None = None) -> ElementHistory:
     """When an operation (`POST /chat/completions`), parameter (`api-version`) or property path
     (`stream_options.include_usage`) appeared, changed or went away in `family`'s history."""
-    match = _OPERATION.match(element.strip())
-    operation = (match.group(1).upper(), _path_shape(match.group(2))) if match else None
+    operation = operation_shape(element)
     out = ElementHistory(element, family)
     total, sections = iter_sections(ws, family)
     first = True

@@ -39,7 +39,7 @@ def check(diff: SpecDiff, config: RuleConfig, *, include_docs: bool = False) -> 
         for rule, level in op_rules:
             emit(rule, level, op.key, rule.check(op))
         for scope, where, root in _schema_roots(op, op.model_is_deployment):
-            sctx = SchemaContext(scope, op.key, where, (), ctx.base_viewer, ctx.revision_viewer)
+            sctx = SchemaContext(scope, op.key, where, (), ctx.base_viewer, ctx.revision_viewer, lifecycle=ctx.lifecycle)
             _walk(root, sctx, schema_rules[scope], emit, set())
     return sorted(out.values(), key=lambda c: (c.operation == "", c.operation, LEVEL_ORDER[c.level], c.id, c.element))
 
@@ -87,11 +87,12 @@ def _walk(d: SchemaDiff, ctx: SchemaContext, rules: list[tuple[Rule, str]], emit
         if not rule.when or any(getattr(d, name) for name in rule.when):
             emit(rule, level, ctx.operation, rule.check(d, ctx))
     for name, sub in d.properties.items():
-        _walk(sub, dataclasses.replace(ctx, path=ctx.path + (name,)), rules, emit, stack)
+        _walk(sub, dataclasses.replace(ctx, path=ctx.path + (name,), required=name in d.revision.required), rules,
+              emit, stack)
     if d.items is not None:
-        _walk(d.items, dataclasses.replace(ctx, path=ctx.path + ("[]",)), rules, emit, stack)
+        _walk(d.items, dataclasses.replace(ctx, path=ctx.path + ("[]",), required=True), rules, emit, stack)
     if d.additional is not None:
-        _walk(d.additional, dataclasses.replace(ctx, path=ctx.path + ("{*}",)), rules, emit, stack)
+        _walk(d.additional, dataclasses.replace(ctx, path=ctx.path + ("{*}",), required=True), rules, emit, stack)
     for key, branch in d.branches.items():
         for label, sub in branch.modified:
             _walk(sub, dataclasses.replace(ctx, path=ctx.path + (f"({label})",)), rules, emit, stack)

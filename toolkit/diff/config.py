@@ -1,8 +1,10 @@
-"""Rule configuration: change a rule's level or silence it. File form (YAML or JSON):
+"""Rule configuration: change a rule's level or silence it, and set the minimum deprecation period. File form
+(YAML or JSON):
 
     rules:
       response-property-enum-value-added: error
       api-tag-added: off
+    deprecation_days: 90   # optional: removal earlier than 90 days after a known deprecation date is an error
 """
 
 from __future__ import annotations
@@ -22,15 +24,17 @@ OFF = "off"
 @dataclass(frozen=True)
 class RuleConfig:
     levels: dict[str, str] = field(default_factory=dict)  # rule id -> level or "off"
+    deprecation_days: int = 0  # minimum days between a known deprecation date and the removal (0: none)
 
     def level_of(self, rule_id: str, default: str) -> str:
         return self.levels.get(rule_id, default)
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], source: str = "config") -> "RuleConfig":
-        rules = raw.get("rules") if isinstance(raw, Mapping) else None
+        rules = raw.get("rules", {} if "deprecation_days" in raw else None) if isinstance(raw, Mapping) else None
         if not isinstance(rules, Mapping):
-            raise RuleConfigError(f"{source}: expected an object with a 'rules' mapping of rule id -> level")
+            raise RuleConfigError(f"{source}: expected an object with a 'rules' mapping of rule id -> level "
+                                  "(and optionally deprecation_days)")
         levels: dict[str, str] = {}
         for rule_id, level in rules.items():
             level = OFF if level is False else str(level).lower()
@@ -40,7 +44,10 @@ class RuleConfig:
                 raise RuleConfigError(f"{source}: rule {rule_id!r}: level must be one of "
                                       f"{', '.join((*LEVELS, OFF))}, not {level!r}")
             levels[rule_id] = level
-        return cls(levels)
+        days = raw.get("deprecation_days", 0)
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise RuleConfigError(f"{source}: deprecation_days must be a whole number of days (0 or more)")
+        return cls(levels, days)
 
     @classmethod
     def load(cls, path: str | Path) -> "RuleConfig":

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..catalog import Catalog
 from ..model import Spec
+from .policy import Lifecycle
 from .schema_diff import SchemaComparer, SchemaDiff, ValueChange
 from .views import Ref, Viewer
 
@@ -21,6 +22,7 @@ class DiffContext:
     mapped: bool  # dated <-> v1 mapping is on
     base_azure_v1: bool = False
     revision_azure_v1: bool = False
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)  # removal date, deprecation period (rules/lifecycle)
     base_viewer: Viewer = field(init=False)
     revision_viewer: Viewer = field(init=False)
     schemas: SchemaComparer = field(init=False)

@@ -33,6 +33,16 @@ def detect_surface(spec: Spec, entry: CatalogEntry | None) -> str:
     return "v1"
 
 
+def entry_of(catalog: Catalog | None, spec: Spec) -> CatalogEntry | None:
+    """The catalog entry of a spec opened by catalog id, if the catalog still knows it."""
+    if catalog is None or not spec.catalog_id:
+        return None
+    try:
+        return catalog.get(spec.catalog_id)
+    except Exception:  # a spec loaded under a stale id is still compared, only without its catalog facts
+        return None
+
+
 def is_azure_v1(spec: Spec, entry: CatalogEntry | None, surface: str) -> bool:
     """An Azure (not OpenAI) v1 document: the catalog's preview-header table applies to it."""
     if surface != "v1":
@@ -78,3 +88,15 @@ def preview_header_names(catalog: Catalog) -> set[str]:
     names = {rule["name"].lower() for rule in catalog.surfaces.get("v1", {}).get("preview_headers", []) if "name" in rule}
     names |= {f.header.name.lower() for f in catalog.v1_features.values() if f.header}
     return names
+
+
+_OPERATION = re.compile(r"^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE)\s+(/\S*)$", re.IGNORECASE)
+
+
+def operation_shape(text: str) -> tuple[str, str] | None:
+    """`POST /chat/completions` as users name it -> (method, path shape): parameter names blanked, `/openai` and
+    the dated deployment prefix dropped, so it also finds `/deployments/{deployment-id}/chat/completions`."""
+    match = _OPERATION.match(text.strip())
+    if match is None:
+        return None
+    return match.group(1).upper(), path_key(match.group(2), "dated", True).key

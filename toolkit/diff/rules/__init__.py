@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import azure, docs, parameters, paths, request_bodies, responses, schemas, security, servers
+from . import azure, docs, lifecycle, parameters, paths, request_bodies, responses, schemas, security, servers
 from .base import LEVELS, Hit, Rule, SchemaContext
 
 RULES: tuple[Rule, ...] = (
     *paths.book.rules,
+    *lifecycle.book.rules,
     *parameters.book.rules,
     *request_bodies.book.rules,
     *responses.book.rules,

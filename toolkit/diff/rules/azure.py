@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from ..engine import SpecDiff
 from ..paths_diff import OperationDiff
 from ..schema_diff import SchemaDiff
+from ..surfaces import entry_of
 from .base import Hit, RuleBook, SchemaContext, fmt, values
 from .schemas import extensible
 
@@ -22,6 +24,24 @@ def _facts(value: Any) -> str:
     if enum:
         parts.append(f"values {values(enum)}")
     return ", ".join(parts)
+
+
+@book.spec("api-not-available-on-surface", "error",
+           "A mapped dated <-> v1 diff: an operation of the base has no counterpart on the revision's surface. "
+           "Nothing was removed (the base surface still serves it), but a call moved to the new surface fails, so "
+           "a migration gate must stop on it; the dated API stays available for that call.",
+           source="docs/diff-levels.md (issue 15: a migration is not a removal)")
+def not_on_surface(d: SpecDiff) -> Iterator[Hit]:
+    ctx = d.context
+    if not (ctx.mapped and ctx.base_surface != ctx.revision_surface):
+        return
+    entry = entry_of(ctx.catalog, ctx.revision)
+    as_of = f"as of {entry.released}" if entry else f"as of {ctx.revision.name}"
+    if entry is not None and entry.coverage == "subset":
+        as_of += "; this catalog entry covers only part of that surface, see the report header"
+    for op in d.removed:
+        yield Hit(op.key, f"endpoint `{op.key}` is not available on the {ctx.revision_surface} surface ({as_of})",
+                  op.pointer, None, operation=op.key)
 
 
 @book.operation("api-version-parameter-added", "error",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from ..policy import Lifecycle
 from ..views import Ref, SchemaView, Viewer
 
 LEVELS = ("error", "warning", "info", "doc")
@@ -38,10 +39,11 @@ class Rule:
     scope: str | None  # for schema rules: request | response | parameter | None (every scope)
     check: Callable[..., Iterable[Hit]] = field(compare=False, repr=False)
     when: tuple[str, ...] = ()  # schema rules: SchemaDiff fields of which one must be non-empty (a fast pre-filter)
+    source: str = ""  # where the rule or its level comes from, when it is not self-evident (oasdiff id, a doc)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "level": self.level, "direction": self.direction, "area": self.area,
-                "description": self.description}
+                "description": self.description, "source": self.source}
 
 
 class RuleBook:
@@ -55,29 +57,32 @@ class RuleBook:
         assert rule.level in LEVELS, rule
         self.rules.append(rule)
 
-    def spec(self, id: str, level: str, description: str, direction: str = "none") -> Callable[[Any], Any]:
+    def spec(self, id: str, level: str, description: str, direction: str = "none", source: str = "") -> Callable[[Any], Any]:
         def register(check: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
-            self._add(Rule(id, level, direction, self.area, description, "spec", None, check))
+            self._add(Rule(id, level, direction, self.area, description, "spec", None, check, source=source))
             return check
         return register
 
-    def operation(self, id: str, level: str, description: str, direction: str = "none") -> Callable[[Any], Any]:
+    def operation(self, id: str, level: str, description: str, direction: str = "none",
+                  source: str = "") -> Callable[[Any], Any]:
         def register(check: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
-            self._add(Rule(id, level, direction, self.area, description, "operation", None, check))
+            self._add(Rule(id, level, direction, self.area, description, "operation", None, check, source=source))
             return check
         return register
 
-    def schema(self, description: str, when: tuple[str, ...] = (), **scopes: tuple[str, str]) -> Callable[[Any], Any]:
+    def schema(self, description: str, when: tuple[str, ...] = (), source: str = "",
+               **scopes: tuple[str, str]) -> Callable[[Any], Any]:
         """Register one check under several scopes: `request=(id, level), response=(id, level), ...`;
         `any=(id, level)` registers it once for every scope. `when` names the SchemaDiff fields the check reads,
         so the checker can skip it on nodes where they are all empty."""
         def register(check: Callable[..., Iterable[Hit]]) -> Callable[..., Iterable[Hit]]:
             for scope, (rule_id, level) in scopes.items():
                 if scope == "any":
-                    self._add(Rule(rule_id, level, "both", self.area, description, "schema", None, check, when))
+                    self._add(Rule(rule_id, level, "both", self.area, description, "schema", None, check, when,
+                                   source))
                 else:
                     self._add(Rule(rule_id, level, SCOPE_DIRECTION[scope], self.area, description, "schema", scope,
-                                   check, when))
+                                   check, when, source))
             return check
         return register
 
@@ -92,6 +97,8 @@ class SchemaContext:
     path: tuple[str, ...]
     base_viewer: Viewer
     revision_viewer: Viewer
+    required: bool = True  # the node is required where it sits (a body, an item, a required property)
+    lifecycle: Lifecycle = field(default_factory=Lifecycle)
 
     def dotted(self, name: str | None = None) -> str:
         tokens = self.path + ((name,) if name is not None else ())

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..paths_diff import OperationDiff
+from ..policy import parameter_deprecation
 from .base import Hit, RuleBook, fmt
 
 book = RuleBook("parameters")
@@ -17,7 +18,8 @@ book = RuleBook("parameters")
                 "A request parameter was removed; clients that still send it may be rejected.", "request")
 def removed(d: OperationDiff) -> Iterator[Hit]:
     for p in d.parameters.removed:
-        yield Hit(f"{p.location} {p.name}", f"{p.label} removed", p.pointer, d.revision.pointer)
+        if not parameter_deprecation(p.node).deprecated:  # deprecated ones: rules/lifecycle.py
+            yield Hit(f"{p.location} {p.name}", f"{p.label} removed", p.pointer, d.revision.pointer)
 
 
 @book.operation("new-required-request-parameter", "error",

@@ -37,8 +37,11 @@ def _removed(d: SchemaDiff, ctx: SchemaContext, required: bool | None) -> Iterat
     for name, ref in d.properties_removed.items():
         if required is not None and (name in d.base.required) != required:
             continue
-        if ctx.scope == "request" and _read_only(_prop_view(ctx, ref, "base")):
+        view = _prop_view(ctx, ref, "base")
+        if ctx.scope == "request" and _read_only(view):
             continue
+        if deprecated(view):
+            continue  # the lifecycle rules judge it against its sunset (rules/lifecycle.py)
         yield _hit(d, ctx, f"{ctx.subject(name)} removed", name, base=ref[1])
 
 
@@ -200,12 +203,23 @@ def _nullable(d: SchemaDiff, ctx: SchemaContext, became: bool) -> Iterator[Hit]:
         yield _hit(d, ctx, f"{ctx.subject()} became {'nullable' if became else 'not nullable'}")
 
 
-@book.schema("A schema now accepts null.", request=("request-property-became-nullable", "info"),
+@book.schema("A schema now accepts null (in a response: a required property, an item or the body, which typed "
+             "clients declare non-nullable).", request=("request-property-became-nullable", "info"),
              parameter=("request-parameter-became-nullable", "info"),
              response=("response-property-became-nullable", "error"),
-             when=("nullable",))
+             when=("nullable",), source="oasdiff response-property-became-nullable (ERR); docs/diff-levels.md")
 def became_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
-    yield from _nullable(d, ctx, True)
+    if ctx.scope != "response" or ctx.required:
+        yield from _nullable(d, ctx, True)
+
+
+@book.schema("An optional response property now accepts null: clients already handle its absence, and typed "
+             "clients map both to one empty value; only code that tells null from absent can fail.",
+             response=("response-optional-property-became-nullable", "warning"), when=("nullable",),
+             source="level chosen in docs/diff-levels.md (oasdiff has ERR for every response property)")
+def optional_became_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
+    if not ctx.required:
+        yield from _nullable(d, ctx, True)
 
 
 @book.schema("A schema no longer accepts null.", request=("request-property-became-not-nullable", "error"),
@@ -214,6 +228,11 @@ def became_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
              when=("nullable",))
 def became_not_nullable(d: SchemaDiff, ctx: SchemaContext) -> Iterator[Hit]:
     yield from _nullable(d, ctx, False)
+
+
+def deprecated(view: SchemaView) -> bool:
+    """Marked deprecated (`deprecated: true` or `x-ms-deprecation`): its removal is a lifecycle question."""
+    return view.keywords.get("deprecated") is True or "x-ms-deprecation" in view.extensions
 
 
 # -- enums
