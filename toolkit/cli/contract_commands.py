@@ -100,7 +100,9 @@ def contract_command(spec_arg: str | None, url: str | None, target: str | None, 
     \b
     Examples:
       aoai-spec contract --target mock
-      aoai-spec contract --target mock --spec 2024-10-21 --max-requests 300 --report junit:out/contract.xml
+      aoai-spec contract --target mock --spec 2024-10-21 --max-requests 300 --report junit:out/contract.xml \\
+          --cassette out/run.har
+      aoai-spec contract --replay out/run.har
       aoai-spec contract --spec v1 --url https://myres.openai.azure.com/openai/v1/ \\
           --api-key-env AZURE_OPENAI_API_KEY --deployment gpt-4o-mini --max-requests 200 \\
           --report junit:out/contract.xml --report html:out/contract.html --cassette out/run.har
@@ -108,7 +110,6 @@ def contract_command(spec_arg: str | None, url: str | None, target: str | None, 
           --deployment gpt-4o-mini --include-path /deployments/{deployment-id}/chat/completions --allow-writes
       aoai-spec contract --spec v1 --url https://my-apim.azure-api.net/openai/v1/ \\
           --subscription-key-env APIM_KEY -H 'x-team: search' --checks not_a_server_error,key_missing
-      aoai-spec contract --replay out/run.har --api-key-env AZURE_OPENAI_API_KEY
       aoai-spec contract --targets targets.yaml --report markdown:matrix.md
     """
     from ..contract.modes import ContractRequest, parse_header, parse_report, run_request
