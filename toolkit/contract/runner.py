@@ -143,8 +143,9 @@ def selected_checks(config: ContractConfig) -> frozenset[str]:
         out = set()
         for value in values:
             for item in (v.strip() for v in value.split(",")):
-                if not item or item == "all":
-                    out |= set(names) if item == "all" else set()
+                if item == "all":
+                    out |= set(names)
+                if item in ("", "all"):
                     continue
                 name = BY_ID[item].name if item in BY_ID else item
                 if name not in names:
