@@ -19,7 +19,6 @@ from typing import Any, Callable
 AZURE_REFERENCE = "https://learn.microsoft.com/azure/ai-foundry/openai/reference"
 AZURE_V1 = "https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle"
 RFC_9110_METHODS = "https://www.rfc-editor.org/rfc/rfc9110#name-405-method-not-allowed"
-SSE_SPEC = "https://html.spec.whatwg.org/multipage/server-sent-events.html"
 THE_SPEC = "the spec under test"
 
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..model import Operation, Spec
-
-SSE = "text/event-stream"
+from .prepare import SSE
 
 
 @dataclass(frozen=True)

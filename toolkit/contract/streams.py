@@ -25,9 +25,9 @@ from schemathesis.core.failures import Failure
 
 from ..model import Operation, Spec
 from .checks import BY_NAME
+from .prepare import SSE
 
 DONE = "[DONE]"
-SSE = "text/event-stream"
 _STREAM_NAME = re.compile(r"(?i)stream")
 
 
