@@ -134,8 +134,9 @@ def test_cli_missing_mirror_file_exits_2(tmp_path: Path) -> None:
 
 
 def test_unpinned_entries_are_refused_without_trust(tmp_path: Path) -> None:
-    result = run_cli("pull", "2025-04-01-preview", "--store", str(tmp_path / "s"))
-    assert_one_line_error(result, "unpinned", "--trust-unpinned")
+    result = run_cli("pull", "2025-02-01-preview", "--store", str(tmp_path / "s"))
+    assert_one_line_error(result, "azure-openai-inference@2025-02-01-preview is not archived", "unpinned",
+                          "--trust-unpinned", "catalog update", "archived versions nearby: 2025-04-01-preview")
 
 
 class _FileServer:

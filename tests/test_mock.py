@@ -139,36 +139,56 @@ def test_responses_store_is_stateful(client):
     assert unknown_previous.status_code == 404
 
 
-def test_mock_command_serves_both_surfaces(tmp_path):
+def test_mock_command_on_port_0_names_the_port_it_took(tmp_path):
+    """`--port 0`: the server binds a free port itself (no pick-then-bind race) and prints it once listening."""
+    import re
     import subprocess
     import sys
     import time
 
-    from conftest import REPO, free_port
+    from conftest import REPO
 
-    port = free_port()
     log = tmp_path / "stderr.txt"
     with log.open("w") as err:
-        process = subprocess.Popen([sys.executable, "-m", "toolkit", "mock", "--port", str(port), "--seed", "2"],
+        process = subprocess.Popen([sys.executable, "-m", "toolkit", "mock", "--port", "0", "--seed", "2"],
                                    cwd=REPO, stdout=subprocess.DEVNULL, stderr=err)
         try:
             deadline = time.monotonic() + 60
-            while True:
-                try:
-                    response = httpx.get(f"http://127.0.0.1:{port}/openai/v1/models", headers={"api-key": "any"})
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline and process.poll() is None, log.read_text()
-                    time.sleep(0.2)
+            while not (found := re.search(r"v1 surface:\s+(http://127\.0\.0\.1:(\d+))/openai/v1/", log.read_text())):
+                assert time.monotonic() < deadline and process.poll() is None, log.read_text()
+                time.sleep(0.2)
+            root, port = found.group(1), int(found.group(2))
+            assert port != 0
+            response = httpx.get(f"{root}/openai/v1/models", headers={"api-key": "any"})
             assert response.status_code == 200
-            dated = httpx.post(f"http://127.0.0.1:{port}/openai/deployments/d/embeddings?api-version=2024-10-21",
+            dated = httpx.post(f"{root}/openai/deployments/d/embeddings?api-version=2024-10-21",
                                json={"input": "a"}, headers={"api-key": "any"})
             assert dated.status_code == 200
         finally:
             process.terminate()
             process.wait(10)
-    text = log.read_text()
-    assert f"http://127.0.0.1:{port}/openai/v1/" in text and "api-version=2024-10-21" in text
+    assert "api-version=2024-10-21" in log.read_text()
+
+
+def test_mock_command_on_a_taken_port_is_a_one_line_error(cli):
+    import socket
+
+    from conftest import assert_one_line_error
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = cli("mock", "--port", str(taken.getsockname()[1]), "--spec", "v1")
+    assert_one_line_error(result, "cannot listen on 127.0.0.1:", "in use")
+
+
+def test_serve_in_background_binds_port_0_itself():
+    from toolkit.mock import create_app, serve_in_background
+
+    with serve_in_background(create_app(specs=["v1"], api_keys=[KEY])) as first, \
+            serve_in_background(create_app(specs=["v1"], api_keys=[KEY])) as second:
+        assert first != second and not first.endswith(":0")
+        assert httpx.get(first + "/openai/v1/models", headers={"api-key": KEY}).status_code == 200
 
 
 def test_help_has_examples(cli):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from toolkit.mock.samples import SampleBuilder
-from toolkit.mock.surface import _property
+from toolkit.mock.surface import schema_property
 from toolkit.model import Spec
 
 SPEC = Spec(document={"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
@@ -21,5 +21,5 @@ def test_null_or_mapping_where_a_list_belongs_is_ignored() -> None:
 
 
 def test_property_lookup_survives_lists_and_nulls() -> None:
-    assert _property(SPEC, {"properties": ["name"], "allOf": None}, "name") == {}
-    assert _property(SPEC, {"allOf": [{"properties": {"name": {"type": "string"}}}]}, "name") == {"type": "string"}
+    assert schema_property(SPEC, {"properties": ["name"], "allOf": None}, "name") == {}
+    assert schema_property(SPEC, {"allOf": [{"properties": {"name": {"type": "string"}}}]}, "name") == {"type": "string"}

@@ -371,3 +371,29 @@ def test_markdown_twins_link_to_markdown_pages_that_exist(tiny_site):
             path = target.split("#")[0]
             assert path.endswith((".md", ".json")), (page, target)
             assert (page.parent / path).resolve().is_file(), (page, target)
+
+
+def test_a_shared_component_change_is_listed_once_under_its_component_with_its_operations(tmp_path):
+    """The diff reports a change in a shared schema once, with every operation it reaches; the pair page must
+    list it once too (not only under its first operation, and not once per operation)."""
+    from toolkit.diff import compare
+    from toolkit.model import Spec
+    from toolkit.report.changelog import by_level
+
+    def spec(name: str, title_type: str) -> Spec:
+        item = {"$ref": "#/components/schemas/Item"}
+        ok = {"200": {"description": "ok", "content": {"application/json": {"schema": item}}}}
+        doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+               "paths": {"/a": {"get": {"responses": ok}}, "/b": {"get": {"responses": ok}},
+                         "/c": {"get": {"responses": {"204": {"description": "none"}}}}},
+               "components": {"schemas": {"Item": {"type": "object", "required": ["title"],
+                                                   "properties": {"title": {"type": title_type}}}}}}
+        path = tmp_path / name
+        path.write_text(json.dumps(doc))
+        return Spec.load(path)
+
+    changes = compare(spec("base.json", "string"), spec("rev.json", "integer")).to_dict()["changes"]
+    sections = by_level(changes)
+    errors = next(s for s in sections if s["level"] == "error")
+    assert [g["operation"] for g in errors["groups"]] == ["Item (2 operations)"]
+    assert errors["count"] == 1 and errors["groups"][0]["changes"][0]["operations"] == ["GET /a", "GET /b"]

@@ -1,10 +1,12 @@
 """The catalog: every spec version the project knows, as data (`specs/catalog.json`), plus surface facts.
 
-Ids are `FAMILY@VERSION`; a bare version (`2024-10-21`, `v1`) names the Azure OpenAI spec of that version.
+Ids are `FAMILY@VERSION`; a bare version (`2024-10-21`, `2025-03-01-preview`) or an alias (`v1`) names the best
+entry that holds it, whichever family that is (`Catalog.best_of_version` says what best means).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -58,6 +60,7 @@ class CatalogEntry:
     attachments: tuple[Attachment, ...] = ()
     upstream: dict[str, str] | None = None
     notes: str | None = None
+    replaces: tuple[str, ...] = ()  # ids of unpinned entries this pinned one took the place of
     coverage: str = "whole"  # "whole": the entry's whole surface; "subset": only part of it (see coverage_note)
     coverage_note: str | None = None
 
@@ -114,20 +117,66 @@ class Catalog:
         return sorted({e.family for e in self.entries})
 
     def get(self, ident: str) -> CatalogEntry:
-        """An entry by id, alias or bare version; CatalogError names close matches when there is none."""
+        """An entry by id, by an id it replaced, by alias, or by bare version (see `best_of_version`);
+        CatalogError with "did you mean" suggestions when there is none."""
         if ident in self._by_id:
             return self._by_id[ident]
+        for entry in self.entries:
+            if ident in entry.replaces:
+                return entry
         if "@" not in ident:
             for entry in self.entries:
                 if ident in entry.aliases:
                     return entry
-            for family in self.bare_version_families:
-                match = self._by_id.get(f"{family}@{ident}")
-                if match:
-                    return match
-        close = [e.id for e in self.entries if ident.split("@")[-1] in e.id][:5]
-        hint = f"; did you mean {', '.join(close)}?" if close else "; run 'aoai-spec catalog' to list the ids"
-        raise CatalogError(f"unknown catalog id {ident!r}{hint}")
+            best = self.best_of_version(ident)
+            if best is not None:
+                return best
+        hint = self.suggest(ident) or "run 'aoai-spec catalog' to list the ids"
+        raise CatalogError(f"unknown catalog id {ident!r}; {hint}")
+
+    def holding(self, version: str) -> list[CatalogEntry]:
+        """Every entry of a bare version, best first: its own version name, or the api-version of a dated one
+        (`2025-03-01-preview` is held by `azure-openai-inference-vendored@2025-03-01-preview_ai-gateway` too)."""
+        rows = [e for e in self.entries if version in (e.version, e.api_version)]
+        return sorted(rows, key=self._rank)
+
+    def best_of_version(self, version: str) -> CatalogEntry | None:
+        """The entry a bare version means: the best of `holding(version)`.
+
+        Best is, in this order: pinned (held in the archive, so usable offline and verified) before unpinned;
+        upstream text (`exact`, `reconstructed`, `exact-copy-unverified`) before a vendor's edited copy
+        (`vendored-modified`) before an API Management export; the bare-version families
+        (`azure-openai-inference`, then `azure-openai-v1`) before other families; a primary file before its
+        format twin (`+yaml`); then the id, so that the choice is stable."""
+        rows = self.holding(version)
+        return rows[0] if rows else None
+
+    def _rank(self, entry: CatalogEntry) -> tuple[int, int, int, int, str]:
+        families = list(self.bare_version_families)
+        family = families.index(entry.family) if entry.family in families else len(families)
+        return (0 if entry.pinned else 1, _FIDELITY_RANK.get(entry.fidelity or "", len(_FIDELITY_RANK)), family,
+                1 if entry.variant_of else 0, entry.id)
+
+    def suggest(self, ident: str) -> str:
+        """`did you mean X, Y?` from the closest ids (for FAMILY@VERSION) or versions and aliases (bare); "" when
+        nothing is close."""
+        if "@" in ident:
+            pool = [e.id for e in self.entries] + [r for e in self.entries for r in e.replaces]
+        else:
+            pool = sorted({e.version for e in self.entries} | {e.api_version for e in self.entries if e.api_version}
+                          | {a for e in self.entries for a in e.aliases})
+        close = difflib.get_close_matches(ident, pool, n=3, cutoff=0.6)
+        shown = [c if "@" in ident or c in self._by_id else f"{c} ({self.get(c).id})" for c in close]
+        return f"did you mean {', '.join(shown)}?" if shown else ""
+
+    def unpinned_hint(self, entry: CatalogEntry) -> str:
+        """What a user can do about an unpinned entry: the archived versions nearest to it."""
+        pinned = sorted({e.api_version or e.version for e in self.entries if e.pinned})
+        near = difflib.get_close_matches(entry.api_version or entry.version, pinned, n=3, cutoff=0.6)
+        shown = ", ".join(f"{v} ({self.get(v).id})" for v in near)
+        return (f"{entry.id} is not archived (it is unpinned: no file or sha256 is held for it); run "
+                f"'aoai-spec catalog update' to archive it, or pass --trust-unpinned to fetch {entry.source.url} "
+                f"unverified" + (f"; archived versions nearby: {shown}" if shown else ""))
 
     def looks_like_id(self, text: str) -> bool:
         if text in self._by_id or "@" in text:
@@ -179,6 +228,8 @@ class Catalog:
         return list(self.surfaces.get("v1", {}).get("base_urls", []))
 
 
+_FIDELITY_RANK = {"exact": 0, "reconstructed": 0, "exact-copy-unverified": 0, "transcribed-from-index": 0,
+                  "vendored-modified": 1, "vendored-apim-export": 2}
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # family and version name store folders
 _REQUIRED = ("id", "family", "version", "status", "surface", "openapi", "released")
 _OPTIONAL_TEXT = ("file", "sha256", "fidelity", "title", "variant_of", "notes", "coverage", "coverage_note")
@@ -208,8 +259,8 @@ def _check_entry(raw: Any) -> None:
             raise CatalogError(f"catalog entry {ident!r}: field {key!r} must be a string")
     if raw.get("coverage", "whole") not in COVERAGE:
         raise CatalogError(f"catalog entry {ident!r}: coverage must be one of {', '.join(COVERAGE)}")
-    if not isinstance(raw.get("aliases", []), list) or not isinstance(raw.get("attachments", []), list):
-        raise CatalogError(f"catalog entry {ident!r}: 'aliases' and 'attachments' must be lists")
+    if not all(isinstance(raw.get(key, []), list) for key in ("aliases", "attachments", "replaces")):
+        raise CatalogError(f"catalog entry {ident!r}: 'aliases', 'attachments' and 'replaces' must be lists")
 
 
 def _entry(raw: dict[str, Any]) -> CatalogEntry:
@@ -237,6 +288,7 @@ def _entry(raw: dict[str, Any]) -> CatalogEntry:
             ),
             upstream=raw.get("upstream"),
             notes=raw.get("notes"),
+            replaces=tuple(raw.get("replaces", ())),
             coverage=raw.get("coverage", "whole"),
             coverage_note=raw.get("coverage_note"),
         )
@@ -266,6 +318,7 @@ def _entry_dict(entry: CatalogEntry) -> dict[str, Any]:
         "fidelity": entry.fidelity,
         "variant_of": entry.variant_of,
         "aliases": list(entry.aliases),
+        "replaces": list(entry.replaces),
         "coverage": entry.coverage,
         "coverage_note": entry.coverage_note,
     }
@@ -282,17 +335,23 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
         raise CatalogError(f"{chosen}: malformed catalog JSON: {exc.msg} (line {exc.lineno})") from None
     except (ValueError, RecursionError) as exc:  # not UTF-8, an integer past the digit limit, absurd nesting
         raise CatalogError(f"{chosen}: unreadable catalog: {type(exc).__name__}: {str(exc)[:120]}") from None
+    return parse_catalog(raw, chosen)
+
+
+def parse_catalog(raw: Any, path: Path | None = None) -> Catalog:
+    """A `Catalog` from the catalog file's parsed JSON (`catalog update` builds the next catalog this way)."""
+    where = path or "catalog"
     if not isinstance(raw, dict) or not isinstance(raw.get("entries"), list):
-        raise CatalogError(f"{chosen}: a catalog is an object with an 'entries' list")
+        raise CatalogError(f"{where}: a catalog is an object with an 'entries' list")
     if not isinstance(raw.get("surfaces", {}), dict):
-        raise CatalogError(f"{chosen}: 'surfaces' must be an object")
+        raise CatalogError(f"{where}: 'surfaces' must be an object")
     try:
         entries = [_entry(e) for e in raw["entries"]]
     except CatalogError as exc:
-        raise CatalogError(f"{chosen}: {exc}") from None
+        raise CatalogError(f"{where}: {exc}") from None
     return Catalog(
         entries=entries,
         surfaces=raw.get("surfaces", {}),
         bare_version_families=tuple(raw.get("bare_version_families", ("azure-openai-inference", "azure-openai-v1"))),
-        path=chosen,
+        path=path,
     )

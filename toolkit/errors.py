@@ -74,5 +74,27 @@ class ContractConfigError(AoaiSpecError):
     """Bad contract options: a missing environment variable, an unusable URL, a malformed targets file."""
 
 
+class MockServerError(AoaiSpecError):
+    """The mock cannot listen where asked (the port is taken, the address is not this machine's)."""
+
+
 class TargetUnreachable(AoaiSpecError):
     """Not one request got an answer (wrong URL, endpoint down, TLS or network problem): nothing was tested."""
+
+
+class UpstreamError(AoaiSpecError):
+    """GitHub (its API or its raw file host) answered something `catalog update` cannot use: an HTTP error, a
+    network failure, malformed JSON, a shape other than the documented one, or a file that does not load."""
+
+
+class RateLimited(UpstreamError):
+    """GitHub's rate limit was reached and its reset is further away than the update may wait."""
+
+
+class UnsafeName(UpstreamError):
+    """A name from the API (folder, path, commit sha) that does not have the shape it must have: it is data,
+    never a path, so `../x`, `a/b`, NUL or an absolute path is refused before anything is written."""
+
+
+class ArchiveError(AoaiSpecError):
+    """The archive cannot be updated (a file in the way, a concurrent update, a failed swap); it is left as it was."""

@@ -22,7 +22,10 @@ def catalog_path() -> Path:
 
 
 def archive_dir() -> Path:
-    """`specs/archive/`: every pinned version as published, byte for byte (FAMILY/VERSION/<file>)."""
+    """`AOAI_SPEC_ARCHIVE`, else `specs/archive/`: every pinned version as published, byte for byte
+    (FAMILY/VERSION/<file>), with PROVENANCE.json beside the folder."""
+    if os.environ.get("AOAI_SPEC_ARCHIVE"):
+        return Path(os.environ["AOAI_SPEC_ARCHIVE"])
     repo = _REPO / "specs" / "archive"
     return repo if repo.is_dir() else _BUNDLED / "archive"
 

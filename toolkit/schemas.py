@@ -1,7 +1,9 @@
-"""Where the Schema Objects are: a walk that visits every schema of a document, and nothing else.
+"""Where the Schema Objects and the references are: walks that visit every schema (or every `$ref`) of a
+document, and nothing else.
 
-Knowing schema positions is what keeps the downgrade and the checks from touching example values or
-properties that happen to be named like keywords (`const`, `examples`, `$id`).
+Knowing these positions is what keeps the downgrade and the checks from touching example values or
+properties that happen to be named like keywords (`const`, `examples`, `$id`, a `$ref` key inside an example).
+`load.ref_sites` is the loader's own walk: it must bundle every `$ref`, data included (external example files).
 """
 
 from __future__ import annotations
@@ -157,3 +159,39 @@ def iter_schemas(document: dict[str, Any], *, include_booleans: bool = False) ->
         children = list(subschemas(schema, where))
         children.reverse()
         stack.extend(children)
+
+
+# --------------------------------------------------------------------------------------------------- $refs
+
+_VALUE_KEYS = frozenset(("example", "default", "enum", "const"))
+# maps whose keys are names chosen by the author (a property may be called `default` or `examples`)
+_NAME_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas",
+                        "parameters", "responses", "headers", "requestBodies", "securitySchemes", "links",
+                        "callbacks", "pathItems", "paths", "webhooks", "content", "encoding", "variables"))
+
+
+def iter_refs(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every dict holding a string `$ref`, with its pointer. Example, default and enum values are skipped (a
+    `$ref` key inside an example is data), as are extensions."""
+    stack: list[tuple[Any, str, bool]] = [(node, where, False)]
+    while stack:
+        value, ptr, named = stack.pop()
+        if isinstance(value, dict):
+            if not named and isinstance(value.get("$ref"), str):
+                yield ptr, value
+            for key, child in value.items():
+                if not isinstance(child, (dict, list)):
+                    continue
+                if not named and (key in _VALUE_KEYS or key.startswith("x-")):
+                    continue
+                if not named and key == "examples":
+                    if isinstance(child, dict):  # a map of Example Objects: only their own refs count
+                        for name, example in child.items():
+                            if isinstance(example, dict) and isinstance(example.get("$ref"), str):
+                                yield jp.join(ptr, key, name), example
+                    continue
+                stack.append((child, jp.join(ptr, key), not named and key in _NAME_MAPS))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                if isinstance(child, (dict, list)):
+                    stack.append((child, jp.join(ptr, i), False))

@@ -1,28 +1,50 @@
 """`validate`: structure against the right OpenAPI meta-schema plus the integrity defects real specs have.
 
-Structure comes from openapi-spec-validator (3.0 or 3.1 by the document's own version). The integrity rules
-are ours: each a small declarative `Rule` with an id and a level, registered in `INTEGRITY`.
+Structure is openapi-spec-validator's check (3.0 or 3.1 by the document's own version), run on a compiled
+JSON-Schema engine (`structure.py`). The integrity rules are ours: each a small declarative `Rule` with an id
+and a level, registered in `INTEGRITY`. They read one `Checked` document, which walks the schemas once and
+builds one value validator for all of them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from functools import cached_property
+from typing import Any, Callable, Iterable, Iterator
 
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from . import pointer as jp
-from .load import ref_sites
 from .findings import Finding, RuleSet, count_by_level
 from .model import Spec
-from .schemas import iter_schemas, top_level_schemas
-
-INTEGRITY: RuleSet[Spec] = RuleSet()
+from .schemas import iter_refs, iter_schemas, top_level_schemas
+from .structure import StructureStopped, structure_findings
 
 _ROOT = "urn:aoai-spec:root"
+
+
+@dataclass
+class Checked:
+    """One document under check: the spec, and what several rules need, computed once."""
+
+    spec: Spec
+
+    @cached_property
+    def schemas(self) -> list[tuple[str, dict[str, Any]]]:
+        return list(iter_schemas(self.spec.document))
+
+    @cached_property
+    def check_value(self) -> Callable[[str, Any], str | None]:
+        return _value_checker(self.spec)
+
+
+INTEGRITY: RuleSet[Checked] = RuleSet()
+
+# what the loader noticed, as findings: two tools could read a document with a repeated key differently
+LOADER_LEVELS = {"duplicate-anchor": "info", "duplicate-key": "error", "missing-external-example": "warning"}
 
 
 @dataclass
@@ -48,7 +70,7 @@ def validate(spec: Spec) -> ValidationReport:
     report = ValidationReport(spec=spec.name, openapi=spec.openapi_version)
     report.findings.extend(_loader_findings(spec))
     report.findings.extend(_structure_findings(spec))
-    report.findings.extend(INTEGRITY.run(spec))
+    report.findings.extend(INTEGRITY.run(Checked(spec)))
     return report
 
 
@@ -57,21 +79,28 @@ def validate(spec: Spec) -> ValidationReport:
 _COVERED_BY_RULES = ("Required list has not defined properties",)
 
 
-def _structure_findings(spec: Spec) -> Iterator[Finding]:
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+def structure_messages(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(pointer, message) of a structure pass as `validate` reports them: first lines, without the check the
+    integrity rules make better. Also applied to openapi-spec-validator's own findings when comparing."""
+    kept = []
+    for pointer, message in found:
+        message = _first_line(message)
+        if not message.startswith(_COVERED_BY_RULES):
+            kept.append((pointer, message))
+    return kept
 
-    validator_cls = OpenAPIV31SpecValidator if spec.is_31 else OpenAPIV30SpecValidator
+
+def _structure_findings(spec: Spec) -> Iterator[Finding]:
     try:
-        errors = list(validator_cls(spec.document).iter_errors())
-    except Exception as exc:  # the validator itself gives up on some broken documents (dangling refs)
+        found = structure_messages(structure_findings(spec.document, spec.is_31))
+    except StructureStopped as stop:
+        yield Finding("schema-invalid", "error", stop.pointer, f"structure check stopped: {stop}")
+        return
+    except Exception as exc:  # a broken document the walk cannot go through (a parameter without a name...)
         yield Finding("schema-invalid", "error", "#", f"structure check stopped: {_first_line(str(exc))}")
         return
-    for error in errors:
-        message = _first_line(getattr(error, "message", str(error)))
-        if message.startswith(_COVERED_BY_RULES):
-            continue
-        path = getattr(error, "absolute_path", None) or getattr(error, "path", None) or ()
-        yield Finding("schema-invalid", "error", jp.from_tokens(path), message)
+    for pointer, message in found:
+        yield Finding("schema-invalid", "error", pointer, message)
 
 
 def _first_line(text: str, limit: int = 240) -> str:
@@ -80,19 +109,19 @@ def _first_line(text: str, limit: int = 240) -> str:
 
 
 def _loader_findings(spec: Spec) -> Iterator[Finding]:
-    levels = {"duplicate-anchor": "info", "duplicate-key": "warning", "missing-external-example": "warning"}
     for note in spec.warnings:
-        yield Finding(note.id, levels.get(note.id, "warning"), note.pointer, note.message)
+        yield Finding(note.id, LOADER_LEVELS.get(note.id, "warning"), note.pointer, note.message)
 
 
 # --------------------------------------------------------------------------------------------------- integrity rules
 
 
 @INTEGRITY.rule("dangling-ref", "error", "A $ref points at nothing in the document (APIM import fails on it).")
-def _dangling_refs(spec: Spec) -> Iterator[tuple[str, str]]:
-    for _parent, _key, node, where in ref_sites(spec.document):
+def _dangling_refs(checked: Checked) -> Iterator[tuple[str, str]]:
+    document = checked.spec.document
+    for where, node in iter_refs(document):  # a `$ref` key inside an example or default value is data
         ref = node["$ref"]
-        if ref.startswith("#") and jp.resolve(spec.document, ref, default=None) is None:
+        if ref.startswith("#") and jp.resolve(document, ref, default=None) is None:
             yield where, f"$ref {ref!r} does not resolve"
 
 
@@ -114,8 +143,9 @@ def _composed(spec: Spec, schema: dict[str, Any], keywords: tuple[str, ...]) -> 
 
 @INTEGRITY.rule("required-property-missing", "error",
                 "A schema lists a `required` name that neither it nor any of its composed members defines.")
-def _required_missing(spec: Spec) -> Iterator[tuple[str, str]]:
-    for where, schema in iter_schemas(spec.document):
+def _required_missing(checked: Checked) -> Iterator[tuple[str, str]]:
+    spec = checked.spec
+    for where, schema in checked.schemas:
         if where.rsplit("/", 2)[-2:-1] == ["allOf"]:
             continue  # judged together with its allOf siblings, at the parent
         if schema.get("additionalProperties") not in (None, False):
@@ -137,8 +167,8 @@ def _required_missing(spec: Spec) -> Iterator[tuple[str, str]]:
 
 @INTEGRITY.rule("discriminator-not-required", "warning",
                 "A discriminator's property is not in the schema's `required` list (OpenAPI.NET/APIM reject it).")
-def _discriminator_not_required(spec: Spec) -> Iterator[tuple[str, str]]:
-    for where, schema in iter_schemas(spec.document):
+def _discriminator_not_required(checked: Checked) -> Iterator[tuple[str, str]]:
+    for where, schema in checked.schemas:
         disc = schema.get("discriminator")
         if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
             continue
@@ -149,9 +179,9 @@ def _discriminator_not_required(spec: Spec) -> Iterator[tuple[str, str]]:
 
 
 @INTEGRITY.rule("duplicate-operation-id", "error", "Two operations share one operationId.")
-def _duplicate_operation_ids(spec: Spec) -> Iterator[tuple[str, str]]:
+def _duplicate_operation_ids(checked: Checked) -> Iterator[tuple[str, str]]:
     seen: dict[str, str] = {}
-    for op in spec.operations():
+    for op in checked.spec.operations():
         if op.operation_id is None:
             continue
         if op.operation_id in seen:
@@ -162,8 +192,8 @@ def _duplicate_operation_ids(spec: Spec) -> Iterator[tuple[str, str]]:
 
 @INTEGRITY.rule("undeclared-path-parameter", "error",
                 "A `{name}` in the path template has no `in: path` parameter, or the reverse.")
-def _undeclared_path_parameters(spec: Spec) -> Iterator[tuple[str, str]]:
-    for op in spec.operations():
+def _undeclared_path_parameters(checked: Checked) -> Iterator[tuple[str, str]]:
+    for op in checked.spec.operations():
         template = set(re.findall(r"\{([^{}]+)\}", op.path))
         declared = {p.get("name") for p in op.parameters if p.get("in") == "path" and isinstance(p.get("name"), str)}
         for name in sorted(template - declared):
@@ -189,9 +219,10 @@ def _value_checker(spec: Spec) -> Any:
     return check
 
 
-def _schema_values(spec: Spec, keyword: str) -> Iterator[tuple[str, str, Any]]:
+def _schema_values(checked: Checked, keyword: str) -> Iterator[tuple[str, str, Any]]:
     """(schema pointer, value pointer, value) for every schema-level `example`/`default` and media-type `example`."""
-    for where, schema in iter_schemas(spec.document):
+    spec = checked.spec
+    for where, schema in checked.schemas:
         if keyword in schema and "$ref" not in schema:
             yield where, jp.join(where, keyword), schema[keyword]
     if keyword == "example":
@@ -202,21 +233,20 @@ def _schema_values(spec: Spec, keyword: str) -> Iterator[tuple[str, str, Any]]:
                 yield where, jp.join(parent, "example"), holder["example"]
 
 
-def _mismatches(spec: Spec, keyword: str) -> Iterator[tuple[str, str]]:
-    check = _value_checker(spec)
-    for schema_ptr, value_ptr, value in _schema_values(spec, keyword):
+def _mismatches(checked: Checked, keyword: str) -> Iterator[tuple[str, str]]:
+    for schema_ptr, value_ptr, value in _schema_values(checked, keyword):
         if value is None and keyword == "default":
             continue  # `default: null` is its own APIM lint rule
-        problem = check(schema_ptr, value)
+        problem = checked.check_value(schema_ptr, value)
         if problem:
             yield value_ptr, f"{keyword} does not match its schema: {problem}"
 
 
 @INTEGRITY.rule("example-mismatch", "warning", "An example does not validate against its own schema.")
-def _example_mismatch(spec: Spec) -> Iterator[tuple[str, str]]:
-    return _mismatches(spec, "example")
+def _example_mismatch(checked: Checked) -> Iterator[tuple[str, str]]:
+    return _mismatches(checked, "example")
 
 
 @INTEGRITY.rule("default-mismatch", "warning", "A default value does not validate against its own schema.")
-def _default_mismatch(spec: Spec) -> Iterator[tuple[str, str]]:
-    return _mismatches(spec, "default")
+def _default_mismatch(checked: Checked) -> Iterator[tuple[str, str]]:
+    return _mismatches(checked, "default")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import gitref
 from .catalog import Catalog, CatalogEntry, load_catalog
-from .errors import SpecLoadError
+from .errors import CatalogError, SpecLoadError
 from .load import Limits
 from .model import Spec
 from .resources import archive_dir, default_mirror, default_store
@@ -36,6 +36,8 @@ class Workspace:
         return Store(self.store_dir, mirror=self.mirror, archive=self.archive, trust_unpinned=self.trust_unpinned)
 
     def pull(self, entry: CatalogEntry, *, force: bool = False, progress: Progress | None = None) -> PulledSpec:
+        if not entry.pinned and not self.trust_unpinned:
+            raise CatalogError(self.catalog.unpinned_hint(entry))
         return self.store.pull(entry, force=force, progress=progress)
 
     def locate(self, argument: str) -> tuple[Path, CatalogEntry | None]:
@@ -51,7 +53,8 @@ class Workspace:
         if self.catalog.looks_like_id(argument):
             entry = self.catalog.get(argument)
             return self.pull(entry).path, entry
-        raise SpecLoadError(argument, "no such file, and not a catalog id (run 'aoai-spec catalog' to list them)")
+        hint = self.catalog.suggest(argument) or "run 'aoai-spec catalog' to list them"
+        raise SpecLoadError(argument, f"no such file, and not a catalog id ({hint})")
 
     def open(self, argument: str) -> Spec:
         """Load a SPEC argument into a bundled `Spec` that knows its catalog id (when it has one)."""

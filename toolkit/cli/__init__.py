@@ -23,8 +23,9 @@ COMMAND_MODULES = (catalog_commands, report_commands, downgrade_commands, diff_c
 def cli() -> None:
     """Version, diff, downgrade and contract-test the Azure OpenAI OpenAPI specs.
 
-    A SPEC argument is a file path or a catalog id (FAMILY@VERSION, or a bare version such as 2024-10-21 or v1),
-    pulled on demand into the store.
+    A SPEC argument is a file path, a catalog id (FAMILY@VERSION, or a bare version such as 2024-10-21 or v1) or a
+    git revision (git:REF:PATH, read with `git show` from the current repository). An archived id is read from
+    the project's archive (specs/archive) after a sha256 check, with no network; any other id is pulled on demand.
     """
 
 

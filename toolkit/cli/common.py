@@ -12,10 +12,24 @@ import click
 
 from ..catalog import load_catalog
 from ..load import write_atomic
+from ..model import Spec
 from ..resources import default_mirror, default_store
 from ..workspace import Workspace
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+class CliWorkspace(Workspace):
+    """A `Workspace` that says on stderr when a spec repeats a key: the command goes on with the later value,
+    but another tool may read the other one (`validate` reports it as an error finding)."""
+
+    def open(self, argument: str) -> Spec:
+        spec = super().open(argument)
+        for warning in spec.warnings:
+            if warning.id == "duplicate-key":
+                note(f"aoai-spec: warning: {warning}")
+        return spec
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +49,7 @@ def workspace_options(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, catalog_file: Path | None, store_dir: Path | None, mirror: Path | None,
                 allow_remote_refs: bool, trust_unpinned: bool, **kwargs: Any) -> Any:
-        ws = Workspace(
+        ws = CliWorkspace(
             catalog=load_catalog(catalog_file),
             store_dir=store_dir or default_store(),
             mirror=mirror or default_mirror(),

@@ -131,7 +131,8 @@ def contract_command(spec_arg: str | None, url: str | None, target: str | None, 
 
 
 @click.command("mock")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: a free one).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port (0: a free one, named on stderr once listening).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for generated bodies and ids.")
 @click.option("--spec", "specs", multiple=True, help="SPEC to serve (repeatable) [default: v1 and 2024-10-21].")
@@ -143,8 +144,9 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
     """Serve an Azure OpenAI-like mock from the specs: the v1 and the dated surface at once.
 
     Azure's refusals (401 without a key, 404 without api-version, 400 for an unknown one, preview headers),
-    request validation with openapi-core, spec-valid bodies (examples first, else generated under --seed),
-    a stateful Responses store, and SSE streaming. Point the official openai client at it.
+    request validation as openapi-core reads the spec, answers that mirror what the request set (model,
+    instructions, metadata, tools...) and are valid for the spec, a stateful Responses and resource store, and
+    SSE streaming. Point the official openai client at it.
 
     \b
     Examples:
@@ -153,12 +155,12 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
       # AzureOpenAI(azure_endpoint="http://127.0.0.1:8000", api_key="any", api_version="2024-10-21")
       aoai-spec mock --spec v1 --spec 2024-10-21 --spec 2025-04-01-preview --seed 7
     """
+    import contextlib
     import os
-    import socket
 
     from ..errors import ContractConfigError
     from ..mock import create_app
-    from ..mock.server import serve_forever
+    from ..mock.server import bind, serve_forever
 
     keys = None
     if api_key_env:
@@ -166,19 +168,19 @@ def mock_command(port: int, host: str, seed: int, specs: tuple[str, ...], api_ke
         if not value:
             raise ContractConfigError(f"--api-key-env {api_key_env}: the environment variable is not set or empty")
         keys = [value]
-    app = create_app(ws, specs=list(specs) or None, seed=seed, api_keys=keys)
-    mock = app.state.mock
-    if port == 0:
-        with socket.socket() as sock:
-            sock.bind((host, 0))
-            port = sock.getsockname()[1]
-    root = f"http://{host}:{port}"
-    if mock.v1 is not None:
-        note(f"v1 surface:    {root}/openai/v1/   ({mock.v1.spec.name})")
-    for version, mounted in mock.dated.items():
-        note(f"dated surface: {root}/openai/deployments/{{deployment-id}}/...?api-version={version}   ({mounted.spec.name})")
-    note("auth: " + ("the key in " + str(api_key_env) if keys else "any non-empty api-key or Bearer token"))
-    serve_forever(app, host=host, port=port)
+    with contextlib.closing(bind(host, port)) as sock:  # first: a taken port fails in one line, before loading
+        app = create_app(ws, specs=list(specs) or None, seed=seed, api_keys=keys)
+        mock = app.state.mock
+
+        def listening(root: str) -> None:  # with --port 0, the port the system chose
+            if mock.v1 is not None:
+                note(f"v1 surface:    {root}/openai/v1/   ({mock.v1.spec.name})")
+            for version, mounted in mock.dated.items():
+                note(f"dated surface: {root}/openai/deployments/{{deployment-id}}/...?api-version={version}   "
+                     f"({mounted.spec.name})")
+            note("auth: " + (f"the key in {api_key_env}" if keys else "any non-empty api-key or Bearer token"))
+
+        serve_forever(app, sock=sock, on_listening=listening)
 
 
 COMMANDS = (contract_command, mock_command)

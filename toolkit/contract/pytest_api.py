@@ -74,7 +74,7 @@ def azure_schema(spec: str = "v1", *, url: str, deployment: str | None = None, a
     _GATES.append((gate, context))
     state = run_hooks.RunHooks(surface, ws.catalog, gate, redactor, deployment, api_version,
                                _delete_templates(loaded), _model_operations(loaded), headers=dict(config.headers),
-                               streams=run_hooks.StreamChecks(stream_rules(loaded), spec_validator(loaded)),
+                               streams=run_hooks.StreamChecks(stream_rules(loaded), spec_validator(loaded, writing=False)),
                                skip_when_spent=True)
     run_hooks.attach(schema, state)
     return schema

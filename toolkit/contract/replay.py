@@ -124,9 +124,9 @@ def replay(cassette: Path, *, ws: Workspace | None = None, spec_arg: str | Spec 
     schema = schemathesis.openapi.from_dict(for_schemathesis(spec.document), config=schemathesis.Config.from_dict(
         {"base-url": target, "output": {"sanitization": {"enabled": False}}}))
     gate = WireGate(origin(target), None, record=False, scrub=redactor.scrub)
-    validator = spec_validator(spec)
     state = run_hooks.RunHooks(surface, ws.catalog, gate, redactor, headers=dict(headers or {}),
-                               streams=run_hooks.StreamChecks(streams.stream_rules(spec), validator))
+                               streams=run_hooks.StreamChecks(streams.stream_rules(spec),
+                                                              spec_validator(spec, writing=False)))
     executor = Executor(spec, state, credential, target, Ledger(), redactor, request_timeout, frozenset())
     run_hooks.activate(state)
     try:

@@ -229,14 +229,12 @@ def _probe_context(spec: Spec, config: ContractConfig, surface: str, api_version
                         has_credential=has_credential, allow_writes=config.allow_writes, selected=enabled)
 
 
-def spec_validator(spec: Spec) -> Any:
-    """A validator for instances of the spec's schemas, reading OAS 3.0 `nullable` the way Azure means it."""
-    from ..mock.samples import SchemaValidator
-    from ..mock.surface import relax_nullable
+def spec_validator(spec: Spec, *, writing: bool = True) -> Any:
+    """A validator for instances of the spec's schemas, read the way Azure means them (OAS 3.0 `nullable` beside a
+    `$ref` is "or null", ...): of requests (`writing`) or of answers (stream chunks)."""
+    from ..mock.validation import SchemaValidator
 
-    document = copy.deepcopy(spec.document)
-    relax_nullable(document)
-    return SchemaValidator(spec, document)
+    return SchemaValidator(spec, writing=writing)
 
 
 def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> ContractReport:
@@ -265,7 +263,8 @@ def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> Cont
     validator = spec_validator(spec)
     state = run_hooks.RunHooks(surface, ws.catalog, gate, redactor, config.deployment, api_version,
                                _delete_templates(spec), _model_operations(spec), headers=dict(config.headers),
-                               streams=run_hooks.StreamChecks(streams.stream_rules(spec), validator))
+                               streams=run_hooks.StreamChecks(streams.stream_rules(spec),
+                                                              spec_validator(spec, writing=False)))
     report = ContractReport(target=config.name, spec=spec.name, url=url, surface=surface, api_version=api_version,
                             deployment=config.deployment, phases=list(config.phases), max_requests=config.max_requests,
                             region=config.region, redactor=redactor, operations_total=len(labels),

@@ -12,44 +12,10 @@ import re
 from typing import Any, Iterator
 
 from .. import pointer as jp
-from ..schemas import iter_schemas, subschemas, top_level_schemas
+from ..schemas import iter_refs, iter_schemas, subschemas, top_level_schemas
 from .registry import Context, conversion
 
 _KEY_OK = re.compile(r"[^A-Za-z0-9.\-_]+")
-
-
-_VALUE_KEYS = frozenset(("example", "default", "enum", "const"))
-# maps whose keys are names chosen by the author (a property may be called `default` or `examples`)
-_NAME_MAPS = frozenset(("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "schemas",
-                        "parameters", "responses", "headers", "requestBodies", "securitySchemes", "links",
-                        "callbacks", "pathItems", "paths", "webhooks", "content", "encoding", "variables"))
-
-
-def iter_refs(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every dict holding a string `$ref`, with its pointer. Example, default and enum values are skipped (a
-    `$ref` key inside an example is data), as are extensions."""
-    stack: list[tuple[Any, str, bool]] = [(node, where, False)]
-    while stack:
-        value, ptr, named = stack.pop()
-        if isinstance(value, dict):
-            if not named and isinstance(value.get("$ref"), str):
-                yield ptr, value
-            for key, child in value.items():
-                if not isinstance(child, (dict, list)):
-                    continue
-                if not named and (key in _VALUE_KEYS or key.startswith("x-")):
-                    continue
-                if not named and key == "examples":
-                    if isinstance(child, dict):  # a map of Example Objects: only their own refs count
-                        for name, example in child.items():
-                            if isinstance(example, dict) and isinstance(example.get("$ref"), str):
-                                yield jp.join(ptr, key, name), example
-                    continue
-                stack.append((child, jp.join(ptr, key), not named and key in _NAME_MAPS))
-        elif isinstance(value, list):
-            for i, child in enumerate(value):
-                if isinstance(child, (dict, list)):
-                    stack.append((child, jp.join(ptr, i), False))
 
 
 def rewrite_refs(document: dict[str, Any], moves: dict[str, str]) -> None:

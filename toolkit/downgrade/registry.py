@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .. import pointer as jp
-from ..schemas import iter_schemas
+from ..schemas import iter_refs, iter_schemas
 from .result import Loss
 
 STAGES = ("prepass", "schema", "document", "repair")
@@ -43,8 +43,6 @@ class Context:
     def refs(self) -> list[tuple[str, dict[str, Any]]]:
         """Every `$ref` holder after the prepass (which is the only stage that moves or rewrites references)."""
         if self._refs is None:
-            from .references import iter_refs
-
             self._refs = list(iter_refs(self.document))
         return self._refs
 

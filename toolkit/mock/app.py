@@ -1,18 +1,19 @@
 """The Azure-like mock as a Starlette app: both surfaces at once, Azure's refusals, spec-valid answers.
 
 Order of refusals follows Azure: a dated path without `api-version` is 404, an unknown version 400, then a missing
-or wrong key 401, then unknown paths 404, undeclared methods 405, a missing preview header 400, and any request the
-spec rejects (openapi-core) 400. Only then does `Behaviour` answer.
+or wrong key 401, then unknown paths 404, undeclared methods 405, a missing preview header 400, any request the
+spec rejects 400 (openapi-core's verdict, `MountedSpec.request_problem`), unknown query arguments 400. Only then
+does `Behaviour` answer.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, AsyncIterator, Callable, Iterable, Sequence
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,8 +26,9 @@ from ..model import Spec
 from ..shape import require_shape
 from ..workspace import Workspace
 from . import azure
-from .behaviour import Behaviour, Call, Reply, State
-from .surface import MountedSpec, OpenApiRequest, json_bytes
+from .behaviour import Behaviour
+from .calls import Call, Reply, State
+from .surface import Incoming, MountedSpec, json_bytes, json_loads
 
 DEFAULT_SPECS = ("v1", "2024-10-21")
 log = logging.getLogger("aoai-spec.mock")
@@ -56,28 +58,29 @@ class Mock:
     accept_bearer: Callable[[str], bool] | None
     stats: MockStats = field(default_factory=MockStats)
     deployments: frozenset[str] | None = None  # None: every deployment name exists
+    _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- checks in Azure's order
     def authorised(self, headers: Any) -> bool:
         key = headers.get("api-key")
         if key:
-            self.stats.credentials[_fingerprint(key)] += 1
+            self.stats.credentials[self._fingerprint(key)] += 1
             return self.api_keys is None or key in self.api_keys
         scheme, _, token = (headers.get("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return False
-        self.stats.credentials[_fingerprint(token)] += 1
+        self.stats.credentials[self._fingerprint(token)] += 1
         if self.accept_bearer is not None:
             return self.accept_bearer(token)
         return self.api_keys is None or token in self.api_keys
 
-    def surface(self, path: str, query: Any) -> tuple[MountedSpec, str] | tuple[int, dict[str, Any]]:
+    def surface(self, path: str, query: dict[str, list[str]]) -> tuple[MountedSpec, str] | tuple[int, dict[str, Any]]:
         if path == azure.V1_PREFIX or path.startswith(azure.V1_PREFIX + "/"):
             if self.v1 is None:
                 return azure.not_found()
             return self.v1, path[len(azure.V1_PREFIX):] or "/"
         if path.startswith(azure.DATED_PREFIX + "/") and self.dated:
-            version = query.get(azure.API_VERSION)
+            version = (query.get(azure.API_VERSION) or [""])[0]
             if not version:
                 return azure.not_found()
             if version not in self.dated:
@@ -91,7 +94,7 @@ class Mock:
         self.stats.by_status[reply.status] += 1
         headers = {"apim-request-id": self._request_id(), "x-ms-region": "mock", **reply.headers}
         if reply.events is not None:
-            return StreamingResponse(reply.events, status_code=reply.status, headers=headers,
+            return StreamingResponse(_without_threads(reply.events), status_code=reply.status, headers=headers,
                                      media_type="text/event-stream")
         if isinstance(reply.body, (bytes, str)):
             media = reply.headers.pop("content-type", "text/plain")
@@ -102,7 +105,12 @@ class Mock:
                         media_type="application/json")
 
     async def dispatch(self, request: Request) -> Reply:
-        chosen = self.surface(request.url.path, request.query_params)
+        # The path as Starlette's `request.url.path` reads it, without building a URL object per request.
+        path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+        query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True):
+            query.setdefault(name, []).append(value)
+        chosen = self.surface(path, query)
         if not isinstance(chosen[0], MountedSpec):
             return Reply(*chosen)  # type: ignore[misc]
         mounted, sub = chosen  # type: ignore[misc]
@@ -124,38 +132,39 @@ class Mock:
             if header and request.headers.get(header.name) != header.value:
                 return Reply(*azure.preview_header_required(header.name, header.value))
         raw = await request.body()
-        content_type = request.headers.get("content-type", "")
+        content_type = request.headers.get("content-type", "").lower()
         body: Any = None
+        plain_json = True
         if raw and "json" in content_type:
             try:
-                body = json.loads(raw)
+                body, plain_json = json_loads(raw)
             except ValueError:
                 return Reply(*azure.invalid_request("The request body is not valid JSON."))
         if (self.deployments is not None and mounted.surface == "v1" and sub in azure.DEPLOYMENT_ROUTES
                 and isinstance(body, dict) and isinstance(body.get("model"), str) and body["model"] not in self.deployments):
             return Reply(*azure.deployment_not_found())
-        query = [(k, v) for k, v in request.query_params.multi_items() if v != "" or not _empty_is_valid(mounted, op, k)]
-        validated = OpenApiRequest(path=mounted.prefix + sub, method=request.method.lower(), body=raw or None,
-                                   content_type=content_type.lower(), query=query, headers=dict(request.headers))
-        if content_type.lower().startswith("multipart/form-data"):
+        items: list[tuple[str, Any]] = []
+        if content_type.startswith("multipart/form-data"):
             try:
-                form = {k: v for k, v in (await request.form()).multi_items()}
+                items = list((await request.form()).multi_items())
             except Exception:  # a body that is not multipart at all
                 return Reply(*azure.invalid_request("The request body is not valid multipart/form-data."))
-            problem = mounted.validate_form(validated, op, form)
-        else:
-            problem = mounted.validate_request(validated)
+        form = mounted.form_value(op, items) if items else {}
+        incoming = Incoming(request.method.lower(), sub, params, query, request.headers, content_type, raw, body, form,
+                            plain_json)
+        problem = mounted.request_problem(op, incoming)
         if problem:
             return Reply(*azure.invalid_request(problem))
         declared = {p.get("name") for p in op.parameters if p.get("in") == "query"}
-        unknown = sorted({k for k, _ in query} - declared)
+        unknown = sorted(k for k, values in query.items() if k not in declared and any(values))
         if unknown:
             return Reply(*azure.invalid_request(f"Unrecognized request argument supplied: {unknown[0]}", unknown[0]))
         if isinstance(body, dict) and isinstance(body.get("model"), str):
             self.stats.models[body["model"]] += 1
         if "deployment-id" in params:
             self.stats.deployments[params["deployment-id"]] += 1
-        call = Call(mounted, op, sub, params, body, dict(request.query_params))
+        call = Call(mounted, op, sub, params, body, {k: v[0] for k, v in query.items()}, form,
+                    [v for _, v in items if not isinstance(v, str)])
         reply = self.behaviour.handle(call)
         if reply.body is None and reply.events is None:
             reply = self._non_json(call, reply)
@@ -173,8 +182,17 @@ class Mock:
         return Reply(reply.status, None if not content else {})
 
     def _request_id(self) -> str:
-        digest = hashlib.sha256(f"{self.behaviour.state.seed}:req:{self.stats.requests}".encode()).hexdigest()
-        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+        digest = self.behaviour.state.new_id("")
+        return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:24]}{digest[:8]}"
+
+    def _fingerprint(self, secret: str) -> str:
+        """A short hash of a credential for the stats (never the credential); remembered, clients reuse theirs."""
+        known = self._fingerprints.get(secret)
+        if known is None:
+            if len(self._fingerprints) > 1024:
+                self._fingerprints.clear()
+            known = self._fingerprints[secret] = hashlib.sha256(secret.encode()).hexdigest()[:12]
+        return known
 
 
 class _Dispatcher:
@@ -191,16 +209,10 @@ class _Dispatcher:
         await response(scope, receive, send)
 
 
-def _empty_is_valid(mounted: MountedSpec, op: Any, name: str) -> bool:
-    """`after=`: openapi-core refuses every empty query value; drop it when the parameter's schema allows ""."""
-    for param in op.parameters:
-        if param.get("in") == "query" and param.get("name") == name:
-            return mounted.validator.is_valid("", param.get("schema", {}))
-    return True
-
-
-def _fingerprint(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()[:12]
+async def _without_threads(events: Iterable[bytes]) -> AsyncIterator[bytes]:
+    """Starlette runs a plain iterator's steps in a thread pool: a thread hop per event. These are computed."""
+    for item in events:
+        yield item
 
 
 def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | None = None, seed: int = 0,

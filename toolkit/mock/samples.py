@@ -2,7 +2,7 @@
 
 Why hand-written: Hypothesis-based generators (hypothesis-jsonschema, Schemathesis' own) draw *random* values and are
 slow to shrink to one instance; the mock needs one small, canonical, deterministic body per (operation, status,
-media type, seed) in milliseconds, and every body is checked against the schema with openapi-schema-validator
+media type, seed) in milliseconds, and every body is checked against the schema (`validation.SchemaValidator`)
 before it is served, so a shortcut here can never reach a client as an invalid body.
 """
 
@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import copy
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from openapi_schema_validator import OAS30Validator, OAS31Validator, oas30_format_checker, oas31_format_checker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
-
 from ..model import Spec
+from .validation import SchemaValidator
 
 MAX_DEPTH = 12
 ATTEMPTS = 6
-DOC_URI = "urn:aoai-spec:mock-document"
 
 _FORMATS: dict[str, Any] = {
     "date-time": "2024-01-01T00:00:00Z",
@@ -38,55 +34,6 @@ _FORMATS: dict[str, Any] = {
 _WORDS = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel")
 
 
-@dataclass
-class SchemaValidator:
-    """Validates instances against schemas of one document (internal `#/...` refs resolve inside it)."""
-
-    spec: Spec
-    document: dict[str, Any] | None = None  # the document refs resolve in (default: the spec's own)
-    _registry: Registry = field(init=False)
-    _cache: dict[int, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        spec_kind = DRAFT202012 if self.spec.is_31 else DRAFT4
-        document = self.document if self.document is not None else self.spec.document
-        self._registry = Registry().with_resource(DOC_URI, Resource.from_contents(document, default_specification=spec_kind))
-
-    def validator(self, schema: Any) -> Any:
-        key = id(schema)
-        cached = self._cache.get(key)
-        if cached is None or cached[0] is not schema:
-            cls, checker = (OAS31Validator, oas31_format_checker) if self.spec.is_31 else (OAS30Validator, oas30_format_checker)
-            wrapped = {"allOf": [schema]} if isinstance(schema, dict) else schema
-            wrapped = _rebase_refs(wrapped)
-            cached = (schema, cls(wrapped, registry=self._registry, format_checker=checker))
-            self._cache[key] = cached
-        return cached[1]
-
-    def is_valid(self, instance: Any, schema: Any) -> bool:
-        try:
-            return self.validator(schema).is_valid(instance)
-        except Exception:  # a schema the validator cannot compile: treat as "cannot confirm"
-            return False
-
-    def first_error(self, instance: Any, schema: Any) -> str | None:
-        try:
-            error = next(iter(self.validator(schema).iter_errors(instance)), None)
-        except Exception as exc:
-            return f"schema not usable: {exc}"
-        return None if error is None else f"{error.message} at {'/'.join(str(p) for p in error.absolute_path) or '/'}"
-
-
-def _rebase_refs(node: Any) -> Any:
-    """Point the wrapper's internal refs at the registered document (only the top level needs rewriting)."""
-    if isinstance(node, dict):
-        return {k: (DOC_URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#/") else _rebase_refs(v))
-                for k, v in node.items()}
-    if isinstance(node, list):
-        return [_rebase_refs(v) for v in node]
-    return node
-
-
 class SampleBuilder:
     """Builds one small instance of a schema; `attempt` rotates the oneOf/anyOf choices to escape dead ends."""
 
@@ -96,6 +43,7 @@ class SampleBuilder:
         self.attempt = attempt
 
     def build(self, schema: Any, depth: int = 0, stack: tuple[str, ...] = ()) -> Any:
+        outer = stack
         if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             ref = schema["$ref"]
             if ref in stack or depth > MAX_DEPTH:
@@ -104,6 +52,9 @@ class SampleBuilder:
         schema = self.spec.try_deref(schema)
         if not isinstance(schema, dict):
             return {}
+        subtype = self._mapped_subtype(schema, depth, outer, stack)
+        if subtype is not None:
+            return subtype
         if "const" in schema:
             return copy.deepcopy(schema["const"])
         if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -154,6 +105,23 @@ class SampleBuilder:
             if isinstance(own, dict):
                 merged.update(own)
         return merged
+
+    def _mapped_subtype(self, schema: dict[str, Any], depth: int, outer: tuple[str, ...],
+                        stack: tuple[str, ...]) -> Any:
+        """A base schema whose `discriminator.mapping` names its subtypes (no `oneOf`): build a mapped subtype, as
+        an API answers with concrete objects. The subtype's `allOf` leads back to the base, built plainly then."""
+        disc = schema.get("discriminator")
+        mapping = disc.get("mapping") if isinstance(disc, dict) else None
+        if not isinstance(mapping, dict) or not mapping or "oneOf" in schema or "anyOf" in schema:
+            return None
+        key = list(mapping)[self.attempt % len(mapping)]
+        target = mapping[key]
+        if not isinstance(target, str) or target in stack:
+            return None
+        value = self.build({"$ref": target}, depth + 1, outer)
+        if isinstance(value, dict) and isinstance(disc.get("propertyName"), str):
+            value[disc["propertyName"]] = key
+        return value
 
     def _apply_discriminator(self, schema: dict[str, Any], choice: Any, value: Any) -> Any:
         disc = schema.get("discriminator")

@@ -1,4 +1,4 @@
-"""One spec mounted on one Azure surface: its routes, its openapi-core validator, and its response samples.
+"""One spec mounted on one Azure surface: its routes, its request and response validation, its response samples.
 
 The v1 surface serves `/openai/v1/<path>`; the dated surface serves `/openai/<path>?api-version=<version>` and can
 hold several specs at once, one per api-version.
@@ -6,22 +6,25 @@ hold several specs at once, one per api-version.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+import orjson
 from openapi_core import Config, OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from ..catalog import CatalogEntry
 from ..model import Operation, Spec
-from ..schemas import iter_schemas
 from .azure import DATED_PREFIX, V1_PREFIX, surface_of
-from .samples import Sample, SchemaValidator, choose_body
+from .dialect import json_copy, relax_nullable
+from .request_checks import OperationCheck
+from .samples import Sample, choose_body
+from .validation import SchemaValidator
 
 MOCK_HOST = "http://mock"
 
@@ -69,6 +72,22 @@ class OpenApiRequest:
 
 
 @dataclass
+class Incoming:
+    """A request as the mock parsed it, before validation."""
+
+    method: str
+    path: str  # under the surface prefix
+    params: dict[str, str]  # path parameters
+    query: dict[str, list[str]]
+    headers: Any  # case-insensitive mapping
+    content_type: str  # lower case
+    raw: bytes
+    body: Any  # parsed JSON, or None
+    form: dict[str, Any]  # multipart fields
+    plain_json: bool = True  # False when the body holds what only the standard library reads (huge integers)
+
+
+@dataclass
 class MountedSpec:
     spec: Spec
     surface: str  # "v1" | "dated"
@@ -76,15 +95,17 @@ class MountedSpec:
     api_version: str | None
     seed: int
     routes: list[Route] = field(default_factory=list)
-    validator: SchemaValidator = field(init=False)
-    document: dict[str, Any] = field(init=False)  # the spec as validated: nullable read the way Schemathesis reads it
+    _literal: dict[str, Route] = field(default_factory=dict, init=False)  # routes without parameters, by path
+    validator: SchemaValidator = field(init=False)  # response bodies
+    _checks: dict[str, OperationCheck] = field(default_factory=dict, init=False)  # by operation key, on first use
+    document: dict[str, Any] = field(init=False)  # the spec as responses are read: nullable as Schemathesis reads it
     _openapi: OpenAPI | None = field(default=None, init=False)
     _samples: dict[tuple[str, str, str], Sample] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
-        self.document = copy.deepcopy(self.spec.document)
+        self.document = json_copy(self.spec.document)
         if not self.spec.is_31:
-            relax_nullable(self.document)
+            relax_nullable(self.document, writing=False)
         self.validator = SchemaValidator(self.spec, self.document)
         by_path: dict[str, dict[str, Operation]] = {}
         for op in self.spec.operations():
@@ -93,6 +114,21 @@ class MountedSpec:
         for template in sorted(by_path, key=lambda t: (-t.count("/"), t.count("{"), t)):
             pattern, names = _compile(template)
             self.routes.append(Route(template, pattern, names, by_path[template]))
+            if not names:
+                self._literal.setdefault(template, self.routes[-1])
+
+    @cached_property
+    def request_document(self) -> dict[str, Any]:
+        """The spec as requests are read (built on the first request: startup only pays for the responses)."""
+        document = json_copy(self.spec.document)
+        if not self.spec.is_31:
+            relax_nullable(document, writing=True)
+        return document
+
+    @cached_property
+    def request_validator(self) -> SchemaValidator:
+        """Request bodies and parameters (a read-only property refused)."""
+        return SchemaValidator(self.spec, self.request_document, writing=True)
 
     @classmethod
     def mount(cls, spec: Spec, entry: CatalogEntry | None, seed: int) -> "MountedSpec":
@@ -104,9 +140,17 @@ class MountedSpec:
 
     @property
     def openapi(self) -> OpenAPI:
-        """openapi-core over a copy whose server is the mock's own prefix (built on first use: ~1 s on v1)."""
+        """openapi-core over a copy whose server is the mock's own prefix (built on first use: ~1 s on v1), for the
+        requests `request_checks` does not read, and for tests that compare the two."""
         if self._openapi is None:
-            doc = {**self.document, "servers": []}
+            # Security is the mock's own job: without it openapi-core would skip every other check whenever the
+            # credential is not the spec's scheme (a Bearer token on an api-key spec).
+            doc = json_copy(self.request_document)
+            doc.pop("security", None)
+            for item in (doc.get("paths") or {}).values():
+                for op in (item.values() if isinstance(item, dict) else ()):
+                    if isinstance(op, dict):
+                        op.pop("security", None)
             doc["servers"] = [{"url": MOCK_HOST + self.prefix}]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -116,22 +160,52 @@ class MountedSpec:
         return self._openapi
 
     def find(self, path: str) -> tuple[Route, dict[str, str]] | None:
+        literal = self._literal.get(path)  # the route the scan would find first: same depth, no parameter
+        if literal is not None:
+            return literal, {}
         for route in self.routes:
             params = route.match(path)
             if params is not None:
                 return route, params
         return None
 
-    def validate_request(self, request: OpenApiRequest) -> str | None:
-        """None when openapi-core accepts the request, else its message (security is the mock's own job)."""
-        from openapi_core.validation.request.exceptions import SecurityValidationError
+    def check(self, op: Operation) -> OperationCheck:
+        """The operation's compiled request check (compiled on its first request: large specs start fast)."""
+        found = self._checks.get(op.key)
+        if found is None:
+            found = self._checks[op.key] = OperationCheck.compile(self.spec, op, self.request_validator)
+        return found
 
+    def request_problem(self, op: Operation, incoming: Incoming) -> str | None:
+        """Why the request is invalid for the spec (openapi-core's verdict, security aside), or None."""
+        check = self.check(op)
+        multipart = incoming.content_type.startswith("multipart/form-data")
+        if not check.needs_openapi_core and incoming.plain_json:
+            return (check.parameter_problem(incoming.params, incoming.query, incoming.headers)
+                    or check.body_problem(incoming.content_type, incoming.raw, incoming.body)
+                    or (self.validate_form(op, incoming.form) if multipart else None))
+        query = [(k, v) for k, values in incoming.query.items() for v in values
+                 if v != "" or not self._empty_is_valid(op, k)]
+        request = OpenApiRequest(path=self.prefix + incoming.path, method=incoming.method, body=incoming.raw or None,
+                                 content_type=incoming.content_type, headers=dict(incoming.headers), query=query)
+        if multipart:
+            return self.validate_parameters(request) or self.validate_form(op, incoming.form)
+        return self.validate_request(request)
+
+    def _empty_is_valid(self, op: Operation, name: str) -> bool:
+        """`after=`: openapi-core refuses every empty query value; drop it when the parameter's schema allows ""."""
+        for param in op.parameters:
+            if param.get("in") == "query" and param.get("name") == name:
+                return self.request_validator.is_valid("", param.get("schema", {}))
+        return True
+
+    def validate_request(self, request: OpenApiRequest) -> str | None:
+        """None when openapi-core accepts the request, else its message (for operations whose parameters or media
+        types `request_checks` does not read)."""
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 self.openapi.validate_request(request)
-        except SecurityValidationError:
-            return None
         except Exception as exc:  # openapi-core raises a family of errors; the message is what the client needs
             try:
                 return _short(exc)
@@ -139,11 +213,9 @@ class MountedSpec:
                 return exc.__class__.__name__
         return None
 
-    def validate_form(self, request: OpenApiRequest, op: Operation, form: dict[str, Any]) -> str | None:
-        """Multipart bodies: openapi-core checks the parameters, the form is checked here with its text fields
-        read as the schema's types (multipart carries only text, so `temperature=0` is the number 0, as Azure and
-        the openai client mean it; openapi-core would refuse the string "0")."""
-        from openapi_core.validation.request.exceptions import SecurityValidationError
+    def validate_parameters(self, request: OpenApiRequest) -> str | None:
+        """openapi-core's verdict on the parameters alone (multipart requests of operations `request_checks`
+        cannot read the parameters of)."""
         from openapi_core.validation.request.validators import V30RequestParametersValidator, V31RequestParametersValidator
 
         cls = V31RequestParametersValidator if self.spec.is_31 else V30RequestParametersValidator
@@ -151,17 +223,40 @@ class MountedSpec:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 cls(self.openapi.spec).validate(request)
-        except SecurityValidationError:
-            pass
         except Exception as exc:
             return _short(exc)
+        return None
+
+    def form_schema(self, op: Operation) -> Any:
         body = self.spec.try_deref(op.node.get("requestBody"))
         media = ((body or {}).get("content") or {}).get("multipart/form-data") if isinstance(body, dict) else None
-        schema = (media or {}).get("schema") if isinstance(media, dict) else None
-        if schema is None:
-            return None
-        value = {name: _coerce(self.spec, _property(self.spec, schema, name), raw) for name, raw in form.items()}
-        problem = self.validator.first_error(value, schema)
+        return (media or {}).get("schema") if isinstance(media, dict) else None
+
+    def form_value(self, op: Operation, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        """Multipart fields as the object the schema describes. Multipart carries only text, so each field is read
+        as its schema's type (`temperature=0` is the number 0, as Azure and the openai client mean it), and nested
+        fields sent the way the openai client sends them (`expires_after[seconds]=60`, `include[]=x`) are folded
+        into objects and arrays; an uploaded file reads as its (binary) string."""
+        schema = self.form_schema(op)
+        value: dict[str, Any] = {}
+        for name, raw in items:
+            parts = re.findall(r"[^\[\]]+", name) or [name]
+            holder, prop = value, schema
+            for part in parts[:-1]:
+                prop = schema_property(self.spec, prop, part)
+                holder = holder.setdefault(part, {}) if isinstance(holder.get(part, {}), dict) else {}
+            prop = schema_property(self.spec, prop, parts[-1])
+            if name.endswith("[]"):
+                items_schema = self.spec.try_deref(prop.get("items")) if isinstance(prop, dict) else None
+                holder.setdefault(parts[-1], []).append(_coerce(self.spec, items_schema or {}, raw))
+            else:
+                holder[parts[-1]] = _coerce(self.spec, prop, raw)
+        return value
+
+    def validate_form(self, op: Operation, value: dict[str, Any]) -> str | None:
+        """A multipart body (read by `form_value`) against its schema."""
+        schema = self.form_schema(op)
+        problem = None if schema is None else self.request_validator.first_error(value, schema)
         return f"InvalidRequestBody: {problem}" if problem else None
 
     def success(self, op: Operation) -> tuple[int, dict[str, Any] | None]:
@@ -201,28 +296,8 @@ class MountedSpec:
         return rows
 
 
-_NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
-
-
-def relax_nullable(document: dict[str, Any]) -> None:
-    """Read OAS 3.0 `nullable: true` next to `allOf`/`anyOf`/`oneOf`/`$ref` as "or null".
-
-    That is how the Azure specs mean it (TypeSpec emits `X | null` that way) and how Schemathesis generates it;
-    openapi-core follows the letter of OAS 3.0.3 (nullable needs `type` in the same object) and would refuse
-    requests both the spec authors and the contract tester consider valid.
-    """
-    nullable = [schema for _, schema in iter_schemas(document) if isinstance(schema, dict) and schema.get("nullable") is True]
-    for schema in nullable:  # `nullable` with an `enum` that lacks null: null is still allowed
-        if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
-            schema["enum"] = [*schema["enum"], None]
-    targets = [s for s in nullable if any(k in s for k in ("allOf", "anyOf", "oneOf", "$ref"))]
-    for schema in targets:
-        rest = {k: v for k, v in schema.items() if k != "nullable"}
-        schema.clear()
-        schema["anyOf"] = [rest, dict(_NULL_ONLY)]
-
-
-def _property(spec: Spec, schema: Any, name: str) -> Any:
+def schema_property(spec: Spec, schema: Any, name: str) -> Any:
+    """The (dereferenced) schema of one property of an object schema, its `allOf` parts included; {} if none."""
     schema = spec.try_deref(schema)
     if not isinstance(schema, dict):
         return {}
@@ -230,7 +305,7 @@ def _property(spec: Spec, schema: Any, name: str) -> Any:
     if isinstance(properties, dict) and name in properties:
         return spec.try_deref(properties[name])
     for part in schema.get("allOf") if isinstance(schema.get("allOf"), list) else []:
-        found = _property(spec, part, name)
+        found = schema_property(spec, part, name)
         if found:
             return found
     return {}
@@ -267,4 +342,31 @@ def _short(exc: Exception) -> str:
 
 
 def json_bytes(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":")).encode()
+    try:
+        return orjson.dumps(body)
+    except TypeError:  # an integer beyond 64 bits
+        return json.dumps(body, separators=(",", ":")).encode()
+
+
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
+def json_loads(raw: bytes) -> tuple[Any, bool]:
+    """(value, plain): plain unless the body holds an integer beyond 64 bits, which orjson and the compiled
+    validators would read as a float; such a body is judged by openapi-core, which reads it exactly. orjson reads
+    every body without a 19-digit run; the standard library, with a watch on integers, reads the others."""
+    if _LONG_NUMBER.search(raw) is None:
+        try:
+            return orjson.loads(raw), True
+        except orjson.JSONDecodeError:
+            pass  # the standard library's error message for the client
+    plain = True
+
+    def integer(text: str) -> int:
+        nonlocal plain
+        value = int(text)
+        if not -(2**63) <= value < 2**64:
+            plain = False
+        return value
+
+    return json.loads(raw, parse_int=integer), plain

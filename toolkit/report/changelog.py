@@ -16,6 +16,16 @@ TOP_BREAKING = 8
 WHOLE_DOCUMENT = "(whole document)"
 
 
+def group_of(change: dict[str, Any]) -> str:
+    """Where a change is listed: its one operation, else the shared component that carries it to several
+    operations (the diff reports such a change once, with `operations`), else the whole document."""
+    operations = change.get("operations") or ([change["operation"]] if change.get("operation") else [])
+    if len(operations) > 1:
+        component = (change.get("component") or "").rsplit("/", 1)[-1]
+        return f"{component or 'shared'} ({len(operations)} operations)"
+    return operations[0] if operations else WHOLE_DOCUMENT
+
+
 def by_level(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One section per level (breaking first), each grouped by endpoint; document-wide changes last."""
     sections = []
@@ -23,7 +33,7 @@ def by_level(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
         groups: dict[str, list[dict[str, Any]]] = {}
         for change in changes:
             if change.get("level", "info") == level:
-                groups.setdefault(change.get("operation") or WHOLE_DOCUMENT, []).append(change)
+                groups.setdefault(group_of(change), []).append(change)
         ordered = sorted(groups.items(), key=lambda kv: (kv[0] == WHOLE_DOCUMENT, kv[0]))
         sections.append({"level": level, "count": sum(len(rows) for rows in groups.values()),
                          "groups": [{"operation": op, "changes": rows} for op, rows in ordered]})

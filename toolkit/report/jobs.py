@@ -1,8 +1,10 @@
 """The units of work of a site build, run in worker processes: one per version, per pair, compat, contract.
 
 Each job is a top-level function of picklable arguments returning a plain dict (what the pages read), so a
-`ProcessPoolExecutor` can spread them over cores. Each job opens its specs through its own `Workspace`, catches
-every failure of every stage into `errors` (see `outcome.py`), and caches error-free results in the store.
+process pool can spread them over cores (`schedule.py`). Each job opens its specs through its own `Workspace`,
+parsing each at most once per build (`parsed.py`), catches every failure of every stage into `errors` (see
+`outcome.py`), caches error-free results in the store, and reports the seconds and peak memory of each of its
+stages under `stages` (`meter.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from ..errors import CatalogError
 from ..model import HTTP_METHODS, Spec
 from ..workspace import Workspace
 from .cache import ResultCache
+from .meter import Meter
 from .outcome import attempt
+from .parsed import open_spec
 
 @dataclass(frozen=True)
 class WorkspaceConfig:
@@ -30,9 +34,10 @@ class WorkspaceConfig:
     allow_remote_refs: bool
     trust_unpinned: bool
     cache_dir: str | None
+    parsed_dir: str | None = None  # the build's scratch folder of parsed specs
 
     @classmethod
-    def of(cls, ws: Workspace, *, cache: bool = True) -> "WorkspaceConfig":
+    def of(cls, ws: Workspace, *, cache: bool = True, parsed_dir: Path | None = None) -> "WorkspaceConfig":
         return cls(
             catalog_path=str(ws.catalog.path) if ws.catalog.path else None,
             store_dir=str(ws.store_dir),
@@ -40,8 +45,13 @@ class WorkspaceConfig:
             archive=str(ws.archive) if ws.archive else None,
             allow_remote_refs=ws.allow_remote_refs,
             trust_unpinned=ws.trust_unpinned,
-            cache_dir=str(Path(ws.store_dir) / ".report-cache") if cache else None,
+            cache_dir=str(cache_directory(ws)) if cache else None,
+            parsed_dir=str(parsed_dir) if parsed_dir else None,
         )
+
+
+def cache_directory(ws: Workspace) -> Path:
+    return Path(ws.store_dir) / ".report-cache"
 
 
 _WORKSPACES: dict[WorkspaceConfig, Workspace] = {}
@@ -59,6 +69,21 @@ def workspace(config: WorkspaceConfig) -> Workspace:
             trust_unpinned=config.trust_unpinned,
         )
     return _WORKSPACES[config]
+
+
+def _open(config: WorkspaceConfig, spec_id: str) -> Spec:
+    """A spec by catalog id (or path), parsed at most once per build: `v1` and its full id share one parse."""
+    ws = workspace(config)
+    if not Path(spec_id).exists() and ws.catalog.looks_like_id(spec_id):
+        try:
+            spec_id = ws.catalog.get(spec_id).id
+        except CatalogError:
+            pass  # `ws.open` gives the error
+    return open_spec(ws, spec_id, Path(config.parsed_dir) if config.parsed_dir else None)
+
+
+def _finished(result: dict[str, Any], meter: Meter, started: float, cached: bool) -> dict[str, Any]:
+    return {**result, "cached": cached, "seconds": round(time.perf_counter() - started, 3), "stages": meter.to_dict()}
 
 
 def as_dict(value: Any) -> Any:
@@ -129,7 +154,7 @@ def _apim(spec: Spec, prepared_file: Path) -> dict[str, Any]:
 
 def version_job(config: WorkspaceConfig, entry_id: str, prepared_file: str, apim: bool = True) -> dict[str, Any]:
     """Load, validate and (optionally) APIM-prepare one catalog version; write its prepared spec file."""
-    started = time.perf_counter()
+    started, meter = time.perf_counter(), Meter()
     ws = workspace(config)
     cache = ResultCache(Path(config.cache_dir) if config.cache_dir else None)
     target = Path(prepared_file)
@@ -142,20 +167,23 @@ def version_job(config: WorkspaceConfig, entry_id: str, prepared_file: str, apim
             if apim:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(blob)
-            return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+            return _finished(hit, meter, started, cached=True)
     errors: list[dict[str, Any]] = []
     result: dict[str, Any] = {"id": entry_id, "facts": None, "validation": None, "apim": None, "errors": errors}
-    spec = attempt("load", entry_id, lambda: ws.open(entry_id), errors)
+    with meter.stage("load"):
+        spec = attempt("load", entry_id, lambda: _open(config, entry_id), errors)
     if spec is not None:
-        result["facts"] = attempt("load", entry_id, lambda: spec_facts(spec), errors)
-        result["validation"] = attempt("validate", entry_id, lambda: _validation(spec), errors)
+        with meter.stage("validate"):
+            result["facts"] = attempt("load", entry_id, lambda: spec_facts(spec), errors)
+            result["validation"] = attempt("validate", entry_id, lambda: _validation(spec), errors)
         if apim:
-            result["apim"] = attempt("apim", entry_id, lambda: _apim(spec, target), errors)
+            with meter.stage("apim"):
+                result["apim"] = attempt("apim", entry_id, lambda: _apim(spec, target), errors)
     if key and not errors:
         cache.put("version", key, result)
         if apim:
             cache.put_bytes("version", key, target.read_bytes(), ".prepared.json")
-    return {**result, "cached": False, "seconds": round(time.perf_counter() - started, 3)}
+    return _finished(result, meter, started, cached=False)
 
 
 # --------------------------------------------------------------------------------------------------- diffs
@@ -170,52 +198,55 @@ def _counts(changes: list[dict[str, Any]]) -> dict[str, int]:
 
 def pair_job(config: WorkspaceConfig, family: str, base_id: str, revision_id: str) -> dict[str, Any]:
     """The breaking-change report of one consecutive pair of a family's release history."""
-    started = time.perf_counter()
+    started, meter = time.perf_counter(), Meter()
     ws = workspace(config)
     cache = ResultCache(Path(config.cache_dir) if config.cache_dir else None)
     shas = (_sha(ws, base_id), _sha(ws, revision_id))
     key = cache.key("pair", base_id, revision_id, *shas) if all(shas) else None
     if key and (hit := cache.get("pair", key)) is not None:
-        return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+        return _finished(hit, meter, started, cached=True)
     errors: list[dict[str, Any]] = []
     result: dict[str, Any] = {"family": family, "from": base_id, "to": revision_id, "report": None, "counts": None,
                               "errors": errors}
+    subject = f"{base_id} -> {revision_id}"
+    with meter.stage("load"):
+        specs = attempt("diff", subject, lambda: (_open(config, base_id), _open(config, revision_id)), errors)
+    if specs is not None:
+        from ..diff import compare
 
-    def compare() -> dict[str, Any]:
-        from ..diff import compare as diff_compare
-
-        return as_dict(diff_compare(ws.open(base_id), ws.open(revision_id)))
-
-    report = attempt("diff", f"{base_id} -> {revision_id}", compare, errors)
-    if report is not None:
-        result["report"] = report
-        result["counts"] = _counts(report.get("changes", []))
+        with meter.stage("diff"):
+            report = attempt("diff", subject, lambda: as_dict(compare(*specs)), errors)
+        if report is not None:
+            result["report"] = report
+            result["counts"] = _counts(report.get("changes", []))
     if key and not errors:
         cache.put("pair", key, result)
-    return {**result, "cached": False, "seconds": round(time.perf_counter() - started, 3)}
+    return _finished(result, meter, started, cached=False)
 
 
 def compat_job(config: WorkspaceConfig, openai_id: str, v1_id: str) -> dict[str, Any]:
     """How far Azure's v1 surface is from OpenAI's own API (`toolkit.diff.compat`)."""
-    started = time.perf_counter()
+    started, meter = time.perf_counter(), Meter()
     ws = workspace(config)
     cache = ResultCache(Path(config.cache_dir) if config.cache_dir else None)
     shas = (_sha(ws, openai_id), _sha(ws, v1_id))
     key = cache.key("compat", openai_id, v1_id, *shas) if all(shas) else None
     if key and (hit := cache.get("compat", key)) is not None:
-        return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+        return _finished(hit, meter, started, cached=True)
     errors: list[dict[str, Any]] = []
+    subject = f"{openai_id} <-> {v1_id}"
+    report = None
+    with meter.stage("load"):
+        specs = attempt("compat", subject, lambda: (_open(config, openai_id), _open(config, v1_id)), errors)
+    if specs is not None:
+        from ..diff import compat
 
-    def compat() -> dict[str, Any]:
-        from ..diff import compat as diff_compat
-
-        return as_dict(diff_compat(ws.open(openai_id), ws.open(v1_id)))
-
-    result = {"openai": openai_id, "v1": v1_id, "report": attempt("compat", f"{openai_id} <-> {v1_id}", compat, errors),
-              "errors": errors}
+        with meter.stage("compat"):
+            report = attempt("compat", subject, lambda: as_dict(compat(*specs)), errors)
+    result = {"openai": openai_id, "v1": v1_id, "report": report, "errors": errors}
     if key and not errors:
         cache.put("compat", key, result)
-    return {**result, "cached": False, "seconds": round(time.perf_counter() - started, 3)}
+    return _finished(result, meter, started, cached=False)
 
 
 # --------------------------------------------------------------------------------------------------- contract
@@ -231,7 +262,7 @@ def _redacted(report: Any) -> dict[str, Any]:
 def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | None, max_requests: int,
                  seed: int) -> dict[str, Any]:
     """Contract-test the built-in mock (default) or every deployment of a targets file: one report per target."""
-    started = time.perf_counter()
+    started, meter = time.perf_counter(), Meter()
     ws = workspace(config)
     errors: list[dict[str, Any]] = []
     subject = targets_file or f"mock ({spec_arg})"
@@ -241,11 +272,23 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
     sha = _sha(ws, spec_arg)
     key = cache.key("contract", spec_arg, sha, max_requests, seed) if sha else None
     if key and (hit := cache.get("contract", key)) is not None:
-        return {**hit, "cached": True, "seconds": round(time.perf_counter() - started, 3)}
+        return _finished(hit, meter, started, cached=True)
 
     from .. import contract
 
     reports: list[dict[str, Any]] | None
+    with meter.stage("contract"):
+        reports = _contract_reports(config, contract, subject, spec_arg, targets_file, max_requests, seed, errors)
+    result = {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
+              "max_requests": max_requests, "reports": reports, "errors": errors}
+    if key and not errors:
+        cache.put("contract", key, result)
+    return _finished(result, meter, started, cached=False)
+
+
+def _contract_reports(config: WorkspaceConfig, contract: Any, subject: str, spec_arg: str, targets_file: str | None,
+                      max_requests: int, seed: int, errors: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    ws = workspace(config)
     if targets_file:
         # one run per target, each on its own: a target that cannot run (a missing key) does not lose the others
         targets = attempt("contract", subject, lambda: contract.load_targets(Path(targets_file), default_spec=spec_arg),
@@ -253,16 +296,10 @@ def contract_job(config: WorkspaceConfig, spec_arg: str, targets_file: str | Non
         runs = [attempt("contract", f"{subject}: {t.name}",
                         lambda t=t: _redacted(contract.run_targets([t], ws=ws, max_requests=max_requests, seed=seed)[0]),
                         errors) for t in targets]
-        reports = [r for r in runs if r is not None] or None
-    else:
-        reports = attempt("contract", subject, lambda: [_redacted(contract.run_against_mock(
-            spec_arg, max_requests=max_requests, seed=seed, ws=ws))], errors)
-    result = {"target": "targets" if targets_file else "mock", "subject": subject, "spec": spec_arg,
-              "max_requests": max_requests, "reports": reports, "errors": errors,
-              "seconds": round(time.perf_counter() - started, 3)}
-    if key and not errors:
-        cache.put("contract", key, result)
-    return {**result, "cached": False}
+        return [r for r in runs if r is not None] or None
+    # the spec through the build's parse cache: its version job then reads this parse instead of making its own
+    return attempt("contract", subject, lambda: [_redacted(contract.run_against_mock(
+        _open(config, spec_arg), max_requests=max_requests, seed=seed, ws=ws))], errors)
 
 
 __all__ = ["WorkspaceConfig", "compat_job", "contract_job", "pair_job",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Catalog, CatalogEntry
+from .meter import Meter
 
 
 @dataclass
@@ -22,6 +23,7 @@ class BuildResults:
     contract_skipped: str | None = None
     v1_id: str | None = None  # the catalog entry the v1 feature page reads its paths from
     cached_jobs: int = 0  # jobs answered from the store's result cache
+    meter: Meter = field(default_factory=Meter)  # seconds and peak memory per stage, over every job
 
     def history(self, family: str) -> list[CatalogEntry]:
         """The family's pinned versions in release order (format twins left out)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 import jinja2
+import orjson
 
 from ..render import environment, render
 from . import page as paths
@@ -50,9 +51,18 @@ def _html_environment() -> jinja2.Environment:
     return environment().overlay(autoescape=True)
 
 
+def _json_twin(data: dict[str, Any]) -> str:
+    """The page's data as indented JSON: orjson (the stdlib encoder is pure Python once indenting, a third of the
+    time spent writing the site), or the stdlib for what orjson refuses (integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
+    except TypeError:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
 def render_page(page: Page, fmt: str) -> str:
     if fmt == "json":
-        return json.dumps(page.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        return _json_twin(page.to_dict())
     if fmt == "html":
         return _html_environment().get_template(f"report/{page.kind}.html.j2").render(**_context(page, ".html"))
     return render(f"report/{page.kind}.md.j2", **_context(page, ".md"))
