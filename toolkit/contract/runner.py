@@ -232,9 +232,13 @@ def _probe_context(spec: Spec, config: ContractConfig, surface: str, api_version
 def spec_validator(spec: Spec, *, writing: bool = True) -> Any:
     """A validator for instances of the spec's schemas, read the way Azure means them (OAS 3.0 `nullable` beside a
     `$ref` is "or null", ...): of requests (`writing`) or of answers (stream chunks)."""
+    from ..mock.dialect import json_copy, relax_nullable
     from ..mock.validation import SchemaValidator
 
-    return SchemaValidator(spec, writing=writing)
+    document = json_copy(spec.document)
+    if not spec.is_31:
+        relax_nullable(document, writing=writing)
+    return SchemaValidator(spec, document, writing=writing)
 
 
 def run_contract(config: ContractConfig, *, ws: Workspace | None = None) -> ContractReport:
