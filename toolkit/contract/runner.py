@@ -182,6 +182,9 @@ def _settings(config: ContractConfig, url: str, api_version: str | None, enabled
         # Our own redactor protects secrets; Schemathesis' key-based sanitising would blank `max_tokens`.
         "output": {"sanitization": {"enabled": False}},
         "checks": {name: {"enabled": name in enabled} for name in CHECKS.get_all_names()},
+        # How fast Hypothesis draws a chat body depends on the machine, not on the endpoint: on a busy machine its
+        # `too_slow` health check would end an operation's fuzzing with an error that blames nobody.
+        "suppress-health-check": ["too_slow"],
     }
     if config.headers:
         settings["headers"] = dict(config.headers)  # Schemathesis' own requests (its probes) carry them too
