@@ -37,14 +37,19 @@ def contract(cli, *args: str) -> tuple[int, dict, str]:
     return result.returncode, json.loads(result.stdout), result.stdout + result.stderr
 
 
-def test_contract_target_mock_passes_and_writes_every_report(cli, tmp_path):
+@pytest.mark.parametrize("spec, budget", [("v1", 250), ("2024-10-21", 200)])
+def test_contract_target_mock_passes_and_writes_every_report(cli, tmp_path, spec, budget):
     reports = {fmt: tmp_path / f"report.{ext}" for fmt, ext in
                (("junit", "xml"), ("html", "html"), ("json", "json"), ("markdown", "md"))}
-    code, report, _ = contract(cli, "--target", "mock", "--max-requests", "250",
+    code, report, _ = contract(cli, "--target", "mock", "--spec", spec, "--max-requests", str(budget),
                                *[a for fmt, path in reports.items() for a in ("--report", f"{fmt}:{path}")])
     assert code == 0, report["failures"][:3]
-    assert report["classified"]["contract"] == 0 and report["budget"]["requests_sent"] <= 250
-    assert [step["ok"] for step in report["scenario"]] == [True] * 6
+    assert report["classified"]["contract"] == 0 and budget - 5 <= report["budget"]["requests_sent"] <= budget
+    assert not report["errors"] and {"azure", "coverage", "fuzzing"} <= set(report["requests_by_phase"])
+    if spec == "v1":
+        assert [step["ok"] for step in report["scenario"]] == [True] * 6 and report["spec_gaps"] == []
+    else:  # what 2024-10-21 does not let any server do right is listed apart, with its reason
+        assert {g["gap_rule"] for g in report["spec_gaps"]} >= {"undocumented-refusal", "overlapping-oneof"}
     assert report["cleanup"]["left"] == []
     junit = xml.dom.minidom.parse(str(reports["junit"]))
     assert junit.documentElement.getAttribute("failures") == "0"
@@ -55,7 +60,7 @@ def test_contract_target_mock_passes_and_writes_every_report(cli, tmp_path):
 @pytest.mark.parametrize("defect, spec, path, check", [
     ("wrong_status", "2024-10-21", "/deployments/{deployment-id}/embeddings", "status_code_conformance"),
     ("schema_violation", "v1", "/models", "response_schema_conformance"),
-    ("no_auth", "v1", "/models", "ignored_auth"),
+    ("no_auth", "v1", "/models", "key_wrong"),
 ])
 def test_each_defect_of_a_broken_mock_is_caught(cli, defect, spec, path, check):
     with serve(defect, specs=(spec,)) as (root, _):
@@ -131,3 +136,68 @@ def test_targets_matrix_report(cli, tmp_path):
     assert rows["broken"]["region"] == "eastus2"
     text = matrix_md.read_text()
     assert "| healthy | swedencentral |" in text and "| broken | eastus2 |" in text and "FAIL" in text
+
+
+def test_an_unwritable_report_path_is_one_line_before_any_request(cli, tmp_path):
+    from conftest import assert_one_line_error
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with serve() as (root, wrapper):
+        result = cli("contract", "--spec", "v1", "--url", root + "/openai/v1/", "--api-key-env", "AOAI_TEST_KEY",
+                     "--report", f"json:{blocker / 'report.json'}", env=ENV)
+        seen = wrapper.seen.count
+    assert_one_line_error(result, "--report")
+    assert "a-file" in result.stderr and seen == 0
+
+
+def test_custom_headers_are_sent_and_never_echoed(cli, tmp_path):
+    canary = "header-canary-7f3a9c"
+    outputs = [tmp_path / name for name in ("r.json", "r.html", "r.md", "r.xml")]
+    with serve("leak_header") as (root, wrapper):
+        result = cli("contract", "--spec", "v1", "--url", root + "/openai/v1/", "--api-key-env", "AOAI_TEST_KEY",
+                     "-H", f"x-team-token: {canary}", "--header", "x-trace: t-1234567", "--include-path", "/models",
+                     "--phases", "azure,fuzzing", "--max-requests", "25", "--cassette", str(tmp_path / "c.har"),
+                     *[a for fmt, path in zip(("json", "html", "markdown", "junit"), outputs)
+                       for a in ("--report", f"{fmt}:{path}")], env=ENV, timeout=240)
+        sent = [h.get("x-team-token") for h in wrapper.headers_seen]
+    assert sent and set(sent) == {canary}, set(sent)  # on every request, whatever phase sent it
+    for text in [result.stdout, result.stderr, *(p.read_text() for p in [*outputs, tmp_path / "c.har"])]:
+        assert canary not in text and "t-1234567" not in text
+
+
+def test_checks_and_exclude_checks_choose_what_runs(cli):
+    from conftest import assert_one_line_error
+
+    with serve() as (root, _):
+        base = ("--spec", "v1", "--url", root + "/openai/v1/", "--api-key-env", "AOAI_TEST_KEY", "--include-path",
+                "/models", "--max-requests", "20", "--phases", "azure,fuzzing")
+        code, report, _ = contract(cli, *base, "--checks", "not_a_server_error,AOAI104", "--checks", "key_wrong")
+        assert code == 0 and report["checks"] == ["key_missing", "key_wrong", "not_a_server_error"]
+        ran = set(report["operations"][0]["checks"])
+        assert ran <= {"key_missing", "key_wrong", "not_a_server_error"} and "key_missing" in ran
+        code, report, _ = contract(cli, *base, "--exclude-checks", "key_missing,response_schema_conformance")
+        assert {"key_missing", "response_schema_conformance"}.isdisjoint(report["checks"]) and "key_wrong" in report["checks"]
+        assert "ignored_auth" not in report["checks"]  # the key probes do its job unless it is asked for by name
+        assert_one_line_error(cli("contract", *base, "--checks", "no_such_check", env=ENV), "no_such_check")
+
+
+def test_a_har_cassette_replays_its_failures(cli, tmp_path):
+    har = tmp_path / "run.har"
+    with serve("schema_violation") as (root, _):
+        code, report, _ = contract(cli, "--spec", "v1", "--url", root + "/openai/v1/", "--api-key-env", "AOAI_TEST_KEY",
+                                   "--include-path", "/models", "--max-requests", "20", "--phases", "azure,fuzzing",
+                                   "--cassette", str(har))
+        assert code == 1 and any(f["check"] == "response_schema_conformance" for f in report["failures"])
+        entries = json.loads(har.read_text())["log"]["entries"]
+        assert len(entries) == report["budget"]["requests_sent"] and KEY not in har.read_text()
+        marked = [e for e in entries if e["_aoai"]["failures"]]
+        assert marked and all(e["response"]["status"] == 200 for e in marked)
+        again = cli("contract", "--replay", str(har), "--api-key-env", "AOAI_TEST_KEY", "--format", "json", env=ENV)
+        replayed = json.loads(again.stdout)
+        assert again.returncode == 1 and replayed["still_failing"] == replayed["replayed"] == len(marked)
+    with serve() as (healthy, _):
+        fixed = cli("contract", "--replay", str(har), "--url", healthy + "/openai/v1/", "--api-key-env",
+                    "AOAI_TEST_KEY", "--format", "json", env=ENV)
+    assert fixed.returncode == 0, fixed.stdout
+    assert json.loads(fixed.stdout)["fixed"] == len(marked)

@@ -17,11 +17,11 @@ def test_deployment_and_api_version_are_pinned_in_every_phase():
     with serve_in_background(app) as root:
         v1 = run_contract(ContractConfig(spec="v1", url=root + "/openai/v1/", auth=AuthSpec.api_key(KEY),
                                          allow_writes=True, deployment="pinned-dep", phases=phases, scenario=False,
-                                         include_paths=("/chat/completions",), max_requests=120, max_examples=5))
+                                         include_paths=("/chat/completions",), max_requests=45, max_examples=5))
         dated = run_contract(ContractConfig(spec="2024-10-21", url=root + "/openai", auth=AuthSpec.api_key(KEY),
                                             allow_writes=True, deployment="pinned-dep", phases=phases,
                                             include_paths=("/deployments/{deployment-id}/chat/completions",),
-                                            max_requests=120, max_examples=5))
+                                            max_requests=45, max_examples=5))
     stats = app.state.mock.stats
     assert v1.requests_sent > 20 and dated.requests_sent > 20
     assert set(stats.models) == {"pinned-dep"}, stats.models  # the examples say gpt-4o, coverage sends boundaries

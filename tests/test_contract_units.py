@@ -227,3 +227,50 @@ def test_multipart_string_type_negative_is_inconclusive():
                     request_content_type="multipart/form-data; boundary=x") == "inconclusive"
     assert classify(200, {}, "{}", check="negative_data_rejection", message=message,
                     request_content_type="application/json") == "contract"
+
+
+def test_every_format_shows_how_much_each_operation_was_tested_and_explains_cleanup():
+    import xml.dom.minidom
+
+    from toolkit.contract import ContractFailure, ContractReport, render_matrix, render_report
+    from toolkit.contract.ledger import Ledger
+    from toolkit.contract.report import CleanupResult, OperationResult
+
+    ledger = Ledger()
+    for _ in range(7):
+        ledger.request("fuzzing", "POST /e", auth_probe=False)
+        ledger.status("POST /e", 200)
+    ledger.request("azure", "POST /e", auth_probe=True)
+    ledger.status("POST /e", 401)
+    ledger.verdict("POST /e", "key_missing", True)
+    ledger.verdict("POST /e", "not_a_server_error", True)
+    ledger.starve("POST /e", "coverage", "the budget was used up before its turn")
+    gap = ContractFailure("status_code_conformance", "ST103", "spec_gap", "POST /e", "fuzzing", "Undocumented status",
+                          "Received: 400", 400, gap_rule="undocumented-refusal",
+                          gap_reason="POST /e documents only 200: no 4xx and no `default`")
+    cleanup = CleanupResult(created=15, deleted=13, deleted_by_run=1, left=["/files/f-1"],
+                            reasons={"/files/f-1": "DELETE answered 500"})
+    report = ContractReport(target="t", spec="s", url="http://127.0.0.1:1", surface="dated", api_version="2024-10-21",
+                            deployment="d", phases=["azure", "fuzzing"], max_requests=8, requests_sent=8,
+                            failures=[gap], ledger=ledger, cleanup=cleanup,
+                            operations=[OperationResult("POST /e", "under-tested", 0, "coverage: budget",
+                                                        ledger.operations["POST /e"])])
+    assert report.ok and report.verdict.startswith("PASS: 8 requests over 1 operations")
+    assert "7 answered 2xx (88%), 1 auth probes (12%)" in report.verdict and "1 spec gaps listed apart" in report.verdict
+    explanation = "15 created: 1 deleted by the run's own DELETE requests, 13 deleted at the end, 1 left behind: " \
+                  "/files/f-1 (DELETE answered 500)"
+    assert report.cleanup.explanation == explanation
+    for fmt in ("text", "markdown", "html", "junit", "json"):
+        text = render_report(report, fmt)
+        for needle in ("under-tested", "undocumented-refusal", "DELETE answered 500", "key_missing"):
+            assert needle in text, (fmt, needle)
+        assert ("401" in text and "200" in text), fmt
+    xml.dom.minidom.parseString(render_report(report, "junit"))
+    data = json.loads(render_report(report, "json"))
+    [op] = data["operations"]
+    assert (op["requests"], op["auth_probes"], op["answered_2xx"], op["statuses"]) == (8, 1, 7, {"200": 7, "401": 1})
+    assert data["spec_gaps"][0]["gap_reason"].startswith("POST /e documents") and data["failures"] == []
+    for fmt in ("markdown", "html", "junit", "json"):
+        assert "undocumented-refusal" in render_matrix([report], fmt) or fmt == "json", fmt
+    report.strict = True
+    assert not report.ok and 'failures="1"' in render_report(report, "junit")

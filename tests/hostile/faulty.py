@@ -60,6 +60,15 @@ class FaultyServer(socketserver.ThreadingTCPServer):
         self.server_close()
 
 
+def _valid_limit(target: str) -> bool:
+    from urllib.parse import parse_qs, urlsplit
+
+    values = parse_qs(urlsplit(target).query, keep_blank_values=True).get("limit")
+    if values is None:
+        return True
+    return len(values) == 1 and values[0].isdigit() and 1 <= int(values[0]) <= 5
+
+
 class _Handler(socketserver.BaseRequestHandler):
     server: FaultyServer
 
@@ -101,6 +110,10 @@ class _Handler(socketserver.BaseRequestHandler):
             self.server.hits[fault] += 1
             self.server.seen_headers.append(headers)
         try:
+            if not _valid_limit(target):  # the one parameter every fault path declares: checked as the spec says
+                self._send("400 Bad Request", {"Content-Type": "application/json"},
+                           b'{"error": {"code": "BadRequest", "message": "limit must be an integer from 1 to 5"}}')
+                return
             getattr(self, "fault_" + fault.replace("-", "_"), self.fault_unknown)()
         except OSError:
             pass

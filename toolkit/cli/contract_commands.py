@@ -13,19 +13,6 @@ from .common import EXIT_FINDINGS, format_option, note, workspace_options
 REPORT_HELP = "FORMAT:PATH with FORMAT json, junit, html, markdown or text (repeatable)."
 
 
-def _reports(values: tuple[str, ...]) -> list[tuple[str, Path]]:
-    from ..contract import REPORT_FORMATS
-
-    parsed = []
-    for value in values:
-        fmt, sep, path = value.partition(":")
-        if not sep or fmt not in REPORT_FORMATS or not path:
-            raise click.BadParameter(f"{value!r}: expected FORMAT:PATH with FORMAT one of {', '.join(REPORT_FORMATS)}",
-                                     param_hint="--report")
-        parsed.append((fmt, Path(path)))
-    return parsed
-
-
 def _auth(api_key_env: str | None, entra: bool, bearer_env: str | None, subscription_key_env: str | None) -> Any:
     from ..contract import AuthSpec
 
@@ -39,6 +26,10 @@ def _auth(api_key_env: str | None, entra: bool, bearer_env: str | None, subscrip
     return AuthSpec(mode, None if mode == "entra" else value)
 
 
+def _names(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
 @click.command("contract")
 @click.option("--spec", "spec_arg", default=None, help="SPEC (file or catalog id) [default: v1 with --target mock].")
 @click.option("--url", default=None, help="Base URL: https://NAME.openai.azure.com/openai/v1/ (or "
@@ -46,12 +37,16 @@ def _auth(api_key_env: str | None, entra: bool, bearer_env: str | None, subscrip
 @click.option("--target", type=click.Choice(["mock"]), default=None, help="Test the built-in mock (started in-process).")
 @click.option("--targets", "targets_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="A targets.yaml of several deployments; writes one matrix report.")
+@click.option("--replay", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="Send the failed requests of a cassette (JSON or HAR) again and judge the answers.")
 @click.option("--deployment", default=None, help="Deployment name: fills `deployment-id` and body `model` in every phase.")
 @click.option("--api-key-env", metavar="VAR", default=None, help="Send the key in environment variable VAR as `api-key`.")
 @click.option("--entra", is_flag=True, help="Microsoft Entra ID token (azure-identity DefaultAzureCredential).")
 @click.option("--bearer-env", metavar="VAR", default=None, help="Send VAR's value as `Authorization: Bearer`.")
 @click.option("--subscription-key-env", metavar="VAR", default=None, help="APIM: send VAR's value as "
                                                                            "`Ocp-Apim-Subscription-Key`.")
+@click.option("-H", "--header", "headers", multiple=True, metavar="'NAME: VALUE'",
+              help="Send this header with every request (repeatable); its value is redacted from every output.")
 @click.option("--include-path", multiple=True, help="Only these paths (repeatable).")
 @click.option("--include-method", multiple=True, help="Only these methods (repeatable).")
 @click.option("--include-tag", multiple=True, help="Only operations with these tags (repeatable).")
@@ -59,89 +54,79 @@ def _auth(api_key_env: str | None, entra: bool, bearer_env: str | None, subscrip
 @click.option("--allow-writes", is_flag=True, help="Also send POST/PUT/PATCH/DELETE (default: GET/HEAD/OPTIONS only; "
                                                    "implied by --target mock).")
 @click.option("--max-requests", type=click.IntRange(min=1), default=None,
-              help="Hard budget over every request of every phase [default: 500; 1500 for the mock].")
+              help="Hard budget over every request of every phase, spent fairly over the operations "
+                   "[default: 500; 1500 for the mock].")
+@click.option("--max-time", type=click.FloatRange(min=1), default=None,
+              help="Time cap in seconds for the extra fuzzing passes that spend the budget [default: 600].")
 @click.option("--rate-limit", default=None, help="At most N requests per time unit: 10/s, 600/m, 3600/h.")
-@click.option("--phases", default=None, help="Comma-separated: examples,coverage,fuzzing,stateful "
-                                             "[default: examples,fuzzing,stateful].")
+@click.option("--phases", default=None, help="Comma-separated: azure,examples,coverage,fuzzing,stateful "
+                                             "[default: all].")
+@click.option("--checks", "checks", multiple=True, metavar="NAMES",
+              help="Only these checks (comma-separated or repeatable; Schemathesis' and the AOAI ones, by name or "
+                   "id) [default: all].")
+@click.option("--exclude-checks", multiple=True, metavar="NAMES", help="Leave these checks out.")
 @click.option("--max-examples", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Examples per operation in fuzzing and stateful.")
+              help="Most examples per operation and fuzzing pass (scaled down to the budget).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Generation seed (and the mock's).")
+@click.option("--request-timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds for one whole answer; a stalled answer is reported as an error of its operation.")
+@click.option("--strict", is_flag=True, help="Spec gaps fail the run too (default: listed apart, exit 0).")
 @click.option("--report", "reports", multiple=True, help=REPORT_HELP)
 @click.option("--cassette", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Record every exchange (redacted) as JSON.")
+              help="Record every exchange (redacted): JSON, or HAR 1.2 for a .har file.")
+@click.option("--cassette-format", type=click.Choice(["json", "har"]), default=None,
+              help="Cassette format [default: har for a .har file, else json].")
 @click.option("--no-cleanup", is_flag=True, help="Keep what the run created (default: delete it at the end).")
 @format_option("text", "json", "markdown")
 @workspace_options
 def contract_command(spec_arg: str | None, url: str | None, target: str | None, targets_file: Path | None,
-                     deployment: str | None, api_key_env: str | None, entra: bool, bearer_env: str | None,
-                     subscription_key_env: str | None, include_path: tuple[str, ...], include_method: tuple[str, ...],
-                     include_tag: tuple[str, ...], include_operation_id: tuple[str, ...], allow_writes: bool,
-                     max_requests: int | None, rate_limit: str | None, phases: str | None, max_examples: int,
-                     seed: int, reports: tuple[str, ...], cassette: Path | None, no_cleanup: bool, fmt: str,
-                     ws: Workspace) -> None:
+                     replay: Path | None, deployment: str | None, api_key_env: str | None, entra: bool,
+                     bearer_env: str | None, subscription_key_env: str | None, headers: tuple[str, ...],
+                     include_path: tuple[str, ...], include_method: tuple[str, ...], include_tag: tuple[str, ...],
+                     include_operation_id: tuple[str, ...], allow_writes: bool, max_requests: int | None,
+                     max_time: float | None, rate_limit: str | None, phases: str | None, checks: tuple[str, ...],
+                     exclude_checks: tuple[str, ...], max_examples: int, seed: int, request_timeout: float,
+                     strict: bool, reports: tuple[str, ...], cassette: Path | None, cassette_format: str | None,
+                     no_cleanup: bool, fmt: str, ws: Workspace) -> None:
     """Contract-test an Azure OpenAI endpoint (or APIM in front of it) against SPEC with Schemathesis.
 
     Safe by default: read-only operations unless --allow-writes, a hard --max-requests budget over every phase
-    (the run stops cleanly when it is reached), 429 Retry-After waited out, created resources deleted at the end.
-    Results are classified: content-filter 400s, missing preview headers and APIM gateway errors are reported
-    apart from contract failures. Exit 1 when contract failures are found. Secrets are read from environment
-    variables and never appear in any output.
+    (spent fairly over the operations: Azure probes, a coverage subset, then fuzzing until it is used up), 429
+    Retry-After waited out, created resources deleted at the end. Results are classified: spec gaps (failures no
+    conforming server could avoid), content-filter 400s, missing preview headers and APIM gateway errors are
+    reported apart from contract failures. Exit 1 when contract failures are found (or spec gaps with --strict).
+    Secrets are read from environment variables and never appear in any output.
 
     \b
     Examples:
       aoai-spec contract --target mock
+      aoai-spec contract --target mock --spec 2024-10-21 --max-requests 300 --report junit:out/contract.xml \\
+          --cassette out/run.har
+      aoai-spec contract --replay out/run.har
       aoai-spec contract --spec v1 --url https://myres.openai.azure.com/openai/v1/ \\
           --api-key-env AZURE_OPENAI_API_KEY --deployment gpt-4o-mini --max-requests 200 \\
-          --report junit:out/contract.xml --report html:out/contract.html
+          --report junit:out/contract.xml --report html:out/contract.html --cassette out/run.har
       aoai-spec contract --spec 2024-10-21 --url https://myres.openai.azure.com/openai --entra \\
           --deployment gpt-4o-mini --include-path /deployments/{deployment-id}/chat/completions --allow-writes
+      aoai-spec contract --spec v1 --url https://my-apim.azure-api.net/openai/v1/ \\
+          --subscription-key-env APIM_KEY -H 'x-team: search' --checks not_a_server_error,key_missing
       aoai-spec contract --targets targets.yaml --report markdown:matrix.md
     """
-    from ..contract import (DEFAULT_MAX_REQUESTS, DEFAULT_PHASES, MOCK_MAX_REQUESTS, ContractConfig, load_targets,
-                            render_matrix, render_report, run_against_mock, run_contract, run_targets)
-    from ..contract.budget import parse_rate
-    from ..contract.publish import publish
-    from ..contract.runner import check_phases
+    from ..contract.modes import ContractRequest, parse_header, parse_report, run_request
 
-    if sum(x is not None for x in (url, target, targets_file)) != 1:
-        raise click.UsageError("give exactly one of --url, --target mock or --targets FILE")
-    if targets_file is None and target is None and spec_arg is None:
-        raise click.UsageError("--spec is required with --url")
-    auth = _auth(api_key_env, entra, bearer_env, subscription_key_env)
-    chosen_phases = tuple(p.strip() for p in phases.split(",") if p.strip()) if phases else DEFAULT_PHASES
-    outputs = _reports(reports)
-    common: dict[str, Any] = dict(include_paths=include_path, include_methods=include_method, include_tags=include_tag,
-                                  include_operation_ids=include_operation_id, rate_limit=rate_limit,
-                                  phases=chosen_phases, max_examples=max_examples, seed=seed, cleanup=not no_cleanup)
-    if targets_file is not None:
-        targets = load_targets(targets_file, default_spec=spec_arg)
-        results = run_targets(targets, ws=ws, allow_writes=allow_writes, cassette=None,
-                              max_requests=max_requests or DEFAULT_MAX_REQUESTS, **common)
-        for out_fmt, path in outputs:
-            from ..contract.redact import Redactor
-
-            publish(render_matrix(results, out_fmt), path, Redactor())
-        click.echo(render_matrix(results, "json" if fmt == "json" else "markdown"), nl=False)
-        if not all(r.ok for r in results):
-            raise SystemExit(EXIT_FINDINGS)
-        return
-    if target == "mock":
-        # Options and spec first: a bad one is the only line the user sees, not a note followed by an error.
-        check_phases(chosen_phases)
-        parse_rate(rate_limit)
-        spec = ws.open(spec_arg or "v1")
-        note("starting the Azure-like mock on 127.0.0.1 (in-process)")
-        report = run_against_mock(spec, max_requests=max_requests or MOCK_MAX_REQUESTS, ws=ws,
-                                  cassette=cassette, **common)
-    else:
-        assert url is not None and spec_arg is not None
-        config = ContractConfig(spec=spec_arg, url=url, deployment=deployment, auth=auth, allow_writes=allow_writes,
-                                max_requests=max_requests or DEFAULT_MAX_REQUESTS, cassette=cassette, **common)
-        report = run_contract(config, ws=ws)
-    for out_fmt, path in outputs:
-        publish(render_report(report, out_fmt), path, report.redactor)
-    click.echo(render_report(report, fmt), nl=False)
-    if not report.ok:
+    request = ContractRequest(
+        spec=spec_arg, url=url, target=target, targets_file=targets_file, replay=replay, deployment=deployment,
+        auth=_auth(api_key_env, entra, bearer_env, subscription_key_env), include_paths=include_path,
+        include_methods=include_method, include_tags=include_tag, include_operation_ids=include_operation_id,
+        allow_writes=allow_writes, max_requests=max_requests, max_time=max_time, rate_limit=rate_limit,
+        phases=_names((phases,)) if phases else None, max_examples=max_examples, seed=seed,
+        request_timeout=request_timeout, reports=[parse_report(value) for value in reports], cassette=cassette,
+        cassette_format=cassette_format, cleanup=not no_cleanup, checks=_names(checks),
+        excluded_checks=_names(exclude_checks), headers=dict(parse_header(value) for value in headers),
+        strict=strict, output_format=fmt)
+    outcome = run_request(request, ws=ws, note=note)
+    click.echo(outcome.text, nl=False)
+    if not outcome.ok:
         raise SystemExit(EXIT_FINDINGS)
 
 

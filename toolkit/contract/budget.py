@@ -11,20 +11,27 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import requests
 
+from .ledger import Ledger
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-BODY_LIMIT = 4096
+BODY_LIMIT = 4096  # recorded response bodies
+REQUEST_BODY_LIMIT = 1024 * 1024  # recorded request bodies: whole, so that --replay sends them as they were
 # Bodies are read in pieces under these caps: an endless stream would otherwise fill memory, and a body trickling a
 # byte at a time beats every per-read timeout. 32 MiB is far above any Azure OpenAI JSON answer.
 MAX_BODY_BYTES = 32 * 1024 * 1024
 _READ_SIZE = 64 * 1024
+# An operation whose last requests all went unanswered (timeouts, resets) is not sent more: a hanging endpoint
+# must not take the whole budget times the request timeout. The run reports it as errored.
+SILENT_AFTER = 3
 
 
 class NotSent(requests.exceptions.RequestException):
@@ -37,6 +44,19 @@ class BudgetExhausted(NotSent):
 
 class WriteRefused(NotSent):
     pass
+
+
+class QuotaReached(NotSent):
+    """A phase used its share of the budget; the budget itself may still have room for the next phase."""
+
+
+def not_sent(error: BaseException | None) -> bool:
+    """Whether an exception (or one it was raised from) is the gate refusing to send."""
+    while error is not None:
+        if isinstance(error, NotSent) or "not sent: " in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class ResponseCut(requests.exceptions.RequestException):
@@ -55,6 +75,20 @@ class Exchange:
     response_headers: dict[str, str]
     response_body: str | None
     elapsed: float
+    started: float = 0.0  # epoch seconds
+    id: str = ""  # `fingerprint` of the request: how failures point at their exchange
+    phase: str = ""
+    operation: str | None = None
+
+
+def fingerprint(method: str | None, url: str | None, body: Any, headers: Any = None) -> str:
+    """A short id of one request (method, URL, headers, body): the same for the gate and for the engine's record
+    of it (both see the same prepared request). Headers count: a key probe is the same URL without the key."""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "replace")
+    lines = sorted(f"{k.lower()}:{v}" for k, v in dict(headers or {}).items())
+    digest = hashlib.sha256(f"{(method or 'GET').upper()} {url or ''}\n{chr(10).join(lines)}".encode() + b"\0" + (body or b""))
+    return digest.hexdigest()[:16]
 
 
 def parse_rate(text: str | None) -> float | None:
@@ -102,6 +136,10 @@ class WireGate:
     max_body_bytes: int = MAX_BODY_BYTES
     deadline: float | None = None  # seconds for one whole exchange; None: the request's own timeout
     on_exhausted: Callable[[], None] | None = None
+    ledger: Ledger | None = None  # requests and statuses per phase and operation
+    secrets: Callable[[], Iterable[str]] = tuple  # the run's credentials: a request carrying none is an auth probe
+    context: tuple[str, str | None] = ("probing", None)  # (phase, operation) the next requests belong to
+    quota: int | None = None  # a stage's own cap on top of the budget (sent requests); None: the budget only
     sent: int = 0
     refused: int = 0
     refused_writes: int = 0
@@ -113,6 +151,9 @@ class WireGate:
     exchanges: list[Exchange] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     faults: list[tuple[str, str, str]] = field(default_factory=list)  # (method, URL path, error) of failed exchanges
+    distinct: int = 0  # requests that differ from every earlier one (method, URL, body): new ground covered
+    silent: dict[str | None, int] = field(default_factory=dict)  # operation -> requests in a row without an answer
+    _seen: set[int] = field(default_factory=set, repr=False)
     _next_slot: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -125,6 +166,9 @@ class WireGate:
             if not self.allow_writes and method not in SAFE_METHODS and not self.cleanup_mode:
                 self.refused_writes += 1
                 raise WriteRefused(f"not sent: {method} is a write and --allow-writes was not given")
+            if self.quota is not None and self.sent >= self.quota and not self.cleanup_mode:
+                self.refused += 1
+                raise QuotaReached(f"not sent: this phase's share of the budget ({self.quota} requests) is used up")
             if self.max_requests is not None:
                 # A write may create something; keep one slot to delete it, so cleanup never breaks the budget.
                 need = 1 if (method in SAFE_METHODS or self.cleanup_mode) else 2
@@ -146,6 +190,25 @@ class WireGate:
         if wait > 0:
             time.sleep(wait)
 
+    def remaining(self) -> int | None:
+        """Requests still allowed by the budget (the cleanup slots kept aside)."""
+        if self.max_requests is None:
+            return None
+        with self._lock:
+            return max(0, self.max_requests - self.sent - self.reserved)
+
+    def _account(self, request: requests.PreparedRequest) -> None:
+        phase, operation = self.context
+        headers = " ".join(str(v) for v in request.headers.values())
+        known = [s for s in self.secrets() if s]
+        key = hash((request.method, request.url, request.body))
+        with self._lock:
+            if key not in self._seen:
+                self._seen.add(key)
+                self.distinct += 1
+        if self.ledger is not None:
+            self.ledger.request(phase, operation, auth_probe=bool(known) and not any(s in headers for s in known))
+
     def reserve_cleanup(self) -> None:
         with self._lock:
             self.reserved += 1
@@ -158,15 +221,23 @@ class WireGate:
     def send(self, original: Callable[..., requests.Response], session: requests.Session,
              request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         attempts = 0
+        operation = self.context[1]
         while True:
+            if self.silent.get(operation, 0) >= SILENT_AFTER:
+                with self._lock:
+                    self.refused += 1
+                raise NotSent(f"not sent: the last {SILENT_AFTER} requests to {operation or 'the target'} got no answer")
             self._admit((request.method or "GET").upper())
+            self._account(request)
             started = time.monotonic()
             try:
                 response = self._receive(original, session, request, kwargs, started)
             except requests.exceptions.RequestException as exc:
                 with self._lock:  # kept here too: events of a run stopped by the budget may never be delivered
                     self.faults.append((request.method or "GET", urlsplit(request.url or "").path, str(exc)))
+                    self.silent[operation] = self.silent.get(operation, 0) + 1
                 raise
+            self.silent.pop(operation, None)
             self._note(request, response, time.monotonic() - started)
             if response.status_code != 429 or attempts >= self.retries_on_429:
                 return response
@@ -203,6 +274,8 @@ class WireGate:
             response.close()
             with self._lock:
                 self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
+            if self.ledger is not None:
+                self.ledger.status(self.context[1], response.status_code)
             raise
         response._content = bytes(body)  # what `Response.content` returns; requests' own non-stream path
         response._content_consumed = True
@@ -212,19 +285,23 @@ class WireGate:
     def _note(self, request: requests.PreparedRequest, response: requests.Response, elapsed: float) -> None:
         with self._lock:
             self.statuses[response.status_code] = self.statuses.get(response.status_code, 0) + 1
+        if self.ledger is not None:
+            self.ledger.status(self.context[1], response.status_code)
         if not self.record:
             return
         body = request.body
         if isinstance(body, bytes):
             body = body.decode("utf-8", "replace")
         if isinstance(body, str):  # scrubbed whole, then cut: a cut secret would no longer be recognised
-            body = self.scrub(body)[:BODY_LIMIT]
+            body = self.scrub(body)[:REQUEST_BODY_LIMIT]
         text = None
         # An event stream is still unread here (its reader bounds it); reading it whole could never end.
         if response._content_consumed:  # type: ignore[attr-defined]
             text = self.scrub(response.content.decode("utf-8", "replace"))[:BODY_LIMIT]
         exchange = Exchange(request.method or "GET", request.url or "", response.status_code, dict(request.headers),
-                            body if isinstance(body, str) else None, dict(response.headers), text, round(elapsed, 4))
+                            body if isinstance(body, str) else None, dict(response.headers), text, round(elapsed, 4),
+                            time.time() - elapsed, fingerprint(request.method, request.url, request.body, request.headers),
+                            *self.context)
         with self._lock:
             self.exchanges.append(exchange)
 

@@ -9,6 +9,8 @@
 - `inconclusive`: a `negative_data_rejection` the server cannot be blamed for: a request Schemathesis' own metadata
   calls a "positive test case" (seen in the stateful phase), or a multipart text part where a string was expected
   (multipart carries only text: `{}` or `5` sent as a part is also a valid string).
+- `spec_gap`: a failure no conforming server could avoid (`gaps.py` reads why from the spec and the request);
+  listed apart, failing the run only with `--strict`.
 - `contract`: everything else; only these fail the run.
 """
 
@@ -18,7 +20,7 @@ import json
 import re
 from typing import Any, Mapping
 
-CLASSES = ("contract", "content_filter", "preview_header", "gateway", "throttled", "inconclusive")
+CLASSES = ("contract", "spec_gap", "content_filter", "preview_header", "gateway", "throttled", "inconclusive")
 _PREVIEW = re.compile(r"(?i)(preview|opt[- ]?in).{0,80}header|header.{0,80}(preview|opt[- ]?in)")
 _APIM_HEADERS = ("ocp-apim-trace-location", "ocp-apim-subscription-key", "www-authenticate")
 

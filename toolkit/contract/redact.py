@@ -14,8 +14,8 @@ SENSITIVE_HEADERS = frozenset({"api-key", "authorization", "ocp-apim-subscriptio
                                "cookie", "set-cookie", "x-api-key"})
 # `Authorization: Bearer eyJ...`, `"api-key": "..."`, `api-key=...` in curl lines, JSON and query strings.
 _HEADER_VALUE = re.compile(
-    r"(?i)(?P<name>api-key|authorization|ocp-apim-subscription-key|proxy-authorization|x-api-key|subscription-key)"
-    r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?P<value>(?:bearer\s+)?[^\"'\s,}&]+)")
+    r"(?i)(?<![\w-])(?P<name>api-key|authorization|ocp-apim-subscription-key|proxy-authorization|x-api-key|subscription-key)"
+    r"(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?P<value>(?:bearer\s+)?[^\"'\s,}&{\[]+)")
 
 
 @dataclass

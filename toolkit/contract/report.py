@@ -10,6 +10,7 @@ from typing import Any
 from ..pointer import join
 from ..render import render
 from .classify import CLASSES
+from .ledger import RUN, Ledger, OperationTally
 from .redact import Redactor
 
 
@@ -27,6 +28,9 @@ class ContractFailure:
     status: int | None = None
     curl: str = ""
     response_excerpt: str = ""
+    gap_rule: str | None = None  # for a spec gap: the rule that explains it, and why no server could avoid it
+    gap_reason: str | None = None
+    exchange_id: str | None = None  # the cassette entry of the request that failed (budget.fingerprint)
 
     @property
     def pointer(self) -> str:
@@ -44,10 +48,14 @@ class ContractFailure:
 
 @dataclass
 class OperationResult:
+    """One operation's verdict and how much it was tested. `under-tested`: no failure, but the budget ran out
+    before it got its planned share of some phase (never reported as passed)."""
+
     operation: str
-    status: str  # passed | failed | skipped | errored
+    status: str  # passed | failed | under-tested | budget | skipped | errored
     failures: int = 0
     skip_reason: str | None = None
+    tally: OperationTally | None = None
 
     @property
     def pointer(self) -> str:
@@ -55,7 +63,9 @@ class OperationResult:
         return join("#/paths", path, method.lower()) if path else "#/paths"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"pointer": self.pointer, **asdict(self)}
+        row = {"pointer": self.pointer, "operation": self.operation, "status": self.status, "failures": self.failures,
+               "skip_reason": self.skip_reason}
+        return {**row, **(self.tally.to_dict() if self.tally else {})}
 
 
 @dataclass
@@ -75,12 +85,33 @@ class ScenarioStep:
 
 @dataclass
 class CleanupResult:
+    """What the run created and what became of it: every created resource is deleted by the run's own DELETE
+    requests, deleted at the end, or left with the reason."""
+
     created: int = 0
-    deleted: int = 0
+    deleted: int = 0  # at the end
+    deleted_by_run: int = 0  # by a DELETE the run's own phases sent
     left: list[str] = field(default_factory=list)  # concrete paths that could not be deleted
+    reasons: dict[str, str] = field(default_factory=dict)  # path -> why it was left
+    skipped: bool = False  # --no-cleanup
+
+    @property
+    def explanation(self) -> str:
+        if not self.created:
+            return "nothing was created"
+        parts = []
+        if self.deleted_by_run:
+            parts.append(f"{self.deleted_by_run} deleted by the run's own DELETE requests")
+        if self.deleted:
+            parts.append(f"{self.deleted} deleted at the end")
+        if self.left:
+            why = "kept (--no-cleanup)" if self.skipped else "left behind"
+            parts.append(f"{len(self.left)} {why}: " + "; ".join(f"{path} ({self.reasons.get(path, 'not deleted')})"
+                                                              for path in self.left))
+        return f"{self.created} created: " + ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "explanation": self.explanation}
 
 
 @dataclass
@@ -108,8 +139,12 @@ class ContractReport:
     cleanup: CleanupResult = field(default_factory=CleanupResult)
     statuses: dict[int, int] = field(default_factory=dict)
     region: str | None = None
-    max_examples: int | None = None  # per operation, after scaling to the budget
+    max_examples: int | None = None  # per operation and fuzzing pass, after scaling to the budget
     operations_total: int = 0  # operations selected by the filters (some may not be reached within the budget)
+    strict: bool = False  # spec gaps fail the run too
+    checks: list[str] = field(default_factory=list)  # the checks this run used
+    ledger: Ledger = field(default_factory=Ledger, repr=False, compare=False)
+    seed: int | None = None
     redactor: Redactor = field(default_factory=Redactor, repr=False, compare=False)  # the run's secrets
 
     @property
@@ -124,23 +159,70 @@ class ContractReport:
         return [f for f in self.failures if f.failure_class == "contract"]
 
     @property
+    def spec_gaps(self) -> list[ContractFailure]:
+        return [f for f in self.failures if f.failure_class == "spec_gap"]
+
+    @property
     def ok(self) -> bool:
-        """No contract failure, no failed workflow step, and no request the engine could not complete."""
-        return not self.contract_failures and all(step.ok for step in self.scenario) and not self.errors
+        """No contract failure (nor spec gap with --strict), no failed workflow step, and no request the engine
+        could not complete."""
+        gaps = self.strict and bool(self.spec_gaps)
+        return not self.contract_failures and not gaps and all(step.ok for step in self.scenario) and not self.errors
+
+    @property
+    def phase_requests(self) -> dict[str, int]:
+        return dict(sorted(self.ledger.by_phase.items()))
+
+    @property
+    def under_tested(self) -> list[OperationResult]:
+        return [o for o in self.operations if o.status in ("under-tested", "budget")]
+
+    @property
+    def tested(self) -> dict[str, Any]:
+        """How much was tested: what a PASS must say."""
+        tallies = [o.tally for o in self.operations if o.tally is not None]
+        per_operation = [t.requests for t in tallies]
+        total = self.ledger.requests or self.requests_sent
+        return {"requests": total, "operations": len(self.operations),
+                "per_operation_min": min(per_operation, default=0), "per_operation_max": max(per_operation, default=0),
+                "auth_probes": self.ledger.auth_probes, "answered_2xx": self.ledger.answered_2xx,
+                "run_level_requests": self.ledger.operations[RUN].requests if RUN in self.ledger.operations else 0}
+
+    @property
+    def verdict(self) -> str:
+        """One line: PASS/FAIL and how much stands behind it."""
+        t = self.tested
+        total = max(t["requests"], 1)
+        head = "PASS" if self.ok else "FAIL"
+        line = (f"{head}: {t['requests']} requests over {t['operations']} operations "
+                f"({t['per_operation_min']}-{t['per_operation_max']} each), "
+                f"{t['answered_2xx']} answered 2xx ({100 * t['answered_2xx'] / total:.0f}%), "
+                f"{t['auth_probes']} auth probes ({100 * t['auth_probes'] / total:.0f}%)")
+        if self.contract_failures:
+            line += f"; {len(self.contract_failures)} contract failures"
+        if self.spec_gaps:
+            line += f"; {len(self.spec_gaps)} spec gaps {'(failing: --strict)' if self.strict else 'listed apart'}"
+        if self.under_tested:
+            line += f"; {len(self.under_tested)} operations did not get their share of the budget"
+        return line
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "target": self.target, "region": self.region, "spec": self.spec, "url": self.url, "surface": self.surface,
             "api_version": self.api_version, "deployment": self.deployment, "phases": self.phases,
-            "max_examples": self.max_examples, "operations_total": self.operations_total,
-            "ok": self.ok, "stop_reason": self.stop_reason,
+            "max_examples": self.max_examples, "operations_total": self.operations_total, "seed": self.seed,
+            "ok": self.ok, "verdict": self.verdict, "strict": self.strict, "stop_reason": self.stop_reason,
             "budget": {"max_requests": self.max_requests, "requests_sent": self.requests_sent,
                        "requests_refused": self.requests_refused, "exhausted": self.budget_exhausted,
                        "writes_refused": self.writes_refused},
+            "tested": self.tested,
+            "requests_by_phase": self.phase_requests,
             "throttling": {"waits": self.throttled_waits, "waited_seconds": round(self.waited_seconds, 3)},
             "duration_seconds": round(self.duration, 3),
+            "checks": self.checks,
             "classified": self.classified,
-            "failures": [f.to_dict() for f in self.failures],
+            "failures": [f.to_dict() for f in self.failures if f.failure_class != "spec_gap"],
+            "spec_gaps": [f.to_dict() for f in self.spec_gaps],
             "errors": self.errors,
             "operations": [o.to_dict() for o in self.operations],
             "scenario": [s.to_dict() for s in self.scenario],

@@ -57,6 +57,7 @@ class Mock:
     api_keys: frozenset[str] | None
     accept_bearer: Callable[[str], bool] | None
     stats: MockStats = field(default_factory=MockStats)
+    deployments: frozenset[str] | None = None  # None: every deployment name exists
     _fingerprints: dict[str, str] = field(default_factory=dict, repr=False)
 
     # -- checks in Azure's order
@@ -119,6 +120,8 @@ class Mock:
         if found is None:
             return Reply(*azure.not_found())
         route, params = found
+        if self.deployments is not None and params.get("deployment-id", "") not in self.deployments | {""}:
+            return Reply(*azure.deployment_not_found())
         op = route.operations.get(request.method.lower())
         if op is None:
             allow = ", ".join(m.upper() for m in route.operations)
@@ -137,6 +140,9 @@ class Mock:
                 body, plain_json = json_loads(raw)
             except ValueError:
                 return Reply(*azure.invalid_request("The request body is not valid JSON."))
+        if (self.deployments is not None and mounted.surface == "v1" and sub in azure.DEPLOYMENT_ROUTES
+                and isinstance(body, dict) and isinstance(body.get("model"), str) and body["model"] not in self.deployments):
+            return Reply(*azure.deployment_not_found())
         items: list[tuple[str, Any]] = []
         if content_type.startswith("multipart/form-data"):
             try:
@@ -210,11 +216,14 @@ async def _without_threads(events: Iterable[bytes]) -> AsyncIterator[bytes]:
 
 
 def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | None = None, seed: int = 0,
-               api_keys: Iterable[str] | None = None, accept_bearer: Callable[[str], bool] | None = None) -> Starlette:
+               api_keys: Iterable[str] | None = None, accept_bearer: Callable[[str], bool] | None = None,
+               deployments: Iterable[str] | None = None) -> Starlette:
     """A Starlette app serving every given spec on its surface (default: v1 and 2024-10-21).
 
     `api_keys`: accepted keys (and Bearer tokens); None accepts any non-empty one. `accept_bearer`: a predicate
-    for Bearer tokens (Entra tests). The app's `state.mock` exposes the `Mock` (its `stats` count every request).
+    for Bearer tokens (Entra tests). `deployments`: the deployment names that exist (others: 404
+    DeploymentNotFound, as Azure answers); None: every name. The app's `state.mock` exposes the `Mock` (its `stats`
+    count every request).
     """
     ws = ws or Workspace()
     v1: MountedSpec | None = None
@@ -230,7 +239,7 @@ def create_app(ws: Workspace | None = None, *, specs: Sequence[str | Spec] | Non
         for key, problem in mounted.unvalidated_samples():
             log.warning("%s %s: no spec-valid success body (%s)", spec.name, key, problem)
     mock = Mock(v1, dated, ws.catalog, Behaviour(State(seed)), frozenset(api_keys) if api_keys is not None else None,
-                accept_bearer)
+                accept_bearer, deployments=frozenset(deployments) if deployments is not None else None)
     app = Starlette(middleware=[Middleware(_Dispatcher, mock=mock)])
     app.state.mock = mock
     return app

@@ -36,6 +36,16 @@ def not_found() -> tuple[int, dict[str, Any]]:
     return 404, error_body("404", RESOURCE_NOT_FOUND)
 
 
+DEPLOYMENT_NOT_FOUND = ("The API deployment for this resource does not exist. If you created the deployment within "
+                        "the last 5 minutes, please wait a moment and try again.")
+# v1 routes whose JSON body `model` names a deployment (dated routes name it in the path).
+DEPLOYMENT_ROUTES = ("/chat/completions", "/completions", "/embeddings", "/responses", "/images/generations")
+
+
+def deployment_not_found() -> tuple[int, dict[str, Any]]:
+    return 404, error_body("DeploymentNotFound", DEPLOYMENT_NOT_FOUND)
+
+
 def api_version_not_supported() -> tuple[int, dict[str, Any]]:
     return 400, error_body("BadRequest", API_VERSION_NOT_SUPPORTED)
 

@@ -1,0 +1,68 @@
+"""A budget-aware subset of Schemathesis' coverage phase: its cases, chosen so that a share of the budget covers
+as many distinct faults and locations as it can.
+
+Why a subset: the coverage phase enumerates every case the schema defines and ignores max-examples (607 cases for
+2024-10-21 chat alone, 87,621 requests on OpenAI's spec), so run whole it takes any budget and leaves fuzzing
+nothing. Here its cases are enumerated (no request is sent for that), then taken in this order until the
+operation's share is spent: positive cases first (valid variants a server must accept; up to a third), then one negative
+case per schema location and scenario, the scenarios the Azure boundary probes do not already test first
+(missing required properties, wrong types, malformed content types, missing bodies), round-robin over locations.
+Left out: undeclared methods (the `method_not_allowed` probes test them on every path, accepting Azure's 404 as
+well as 405) and faults in the parameters the run pins (`api-version`, `deployment-id`: pinning would undo them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+# Already probed, one fault at a time on a valid base, by the Azure boundary probes: tried last here.
+_PROBED = frozenset({"value_above_maximum", "value_below_minimum", "string_above_max_length",
+                     "string_below_min_length", "array_above_max_items", "array_below_min_items",
+                     "invalid_enum_value"})
+_SKIPPED = frozenset({"unspecified_http_method"})
+PINNED_PARAMETERS = frozenset({"api-version", "deployment-id"})
+MAX_SCANNED = 2000  # cases enumerated per operation at most (enumeration costs time, not requests)
+
+
+def _cases(schema: Any, operation: Any) -> Iterator[Any]:
+    from schemathesis.generation import GenerationMode
+
+    config = schema.config.generation_for(operation=operation, phase="coverage")
+    modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
+    yield from schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config)
+
+
+def select(schema: Any, operation: Any, limit: int) -> list[Any]:
+    """Up to `limit` coverage cases of one operation, in the order described above."""
+    if limit <= 0:
+        return []
+    positive: list[Any] = []
+    groups: dict[tuple[bool, str], list[Any]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for index, case in enumerate(_cases(schema, operation)):
+        if index >= MAX_SCANNED:
+            break
+        meta = case._meta
+        data = getattr(meta.phase, "data", None) if meta is not None else None
+        scenario = str(getattr(getattr(data, "scenario", None), "value", ""))
+        if scenario in _SKIPPED or getattr(data, "parameter", None) in PINNED_PARAMETERS:
+            continue
+        if meta.generation.mode.is_positive:
+            positive.append(case)
+            continue
+        location = f"{getattr(data, 'parameter_location', '')}:{getattr(data, 'location', '') or ''}"
+        key = (scenario, location, str(getattr(data, "description", "")))
+        if key in seen:  # the same fault at the same place (wrong types come in five flavours): once is enough
+            continue
+        seen.add(key)
+        groups.setdefault((scenario in _PROBED, location), []).append(case)
+    first = max(1, limit // 3)
+    chosen = positive[:first]  # valid variants, then the faults; the rest of the valid ones last
+    for probed in (False, True):
+        queues = [cases for (was_probed, _), cases in groups.items() if was_probed == probed]
+        depth = 0
+        while len(chosen) < limit and any(depth < len(q) for q in queues):
+            chosen += [q[depth] for q in queues if depth < len(q)][: limit - len(chosen)]
+            depth += 1
+    chosen += positive[first:][: max(0, limit - len(chosen))]
+    return chosen[:limit]
