@@ -18,6 +18,10 @@ from .schemas import iter_schemas, top_level_schemas
 
 _SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems", "required", "enum")
 _SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "discriminator")
+_SCHEMA_COUNTS = ("minItems", "maxItems", "minLength", "maxLength", "minProperties", "maxProperties", "minContains",
+                  "maxContains")
+_SCHEMA_NUMBERS = ("minimum", "maximum", "multipleOf")
+_SCHEMA_STRINGS = ("format", "pattern")
 _SCHEMA_SUBSCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
                       "unevaluatedProperties", "unevaluatedItems", "additionalItems")
 
@@ -42,6 +46,8 @@ def _media(content: Any, where: str) -> Iterator[tuple[str, str]]:
     if isinstance(content, dict):
         for media_type, media in content.items():
             yield from _expect(media, (dict,), "a media type object", jp.join(where, media_type))
+            if isinstance(media, dict) and "examples" in media:
+                yield from _expect(media["examples"], (dict,), "examples", jp.join(where, media_type, "examples"))
 
 
 def _operation_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -117,6 +123,7 @@ def _schema_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for key in _SCHEMA_MAPS:
             if key in schema:
                 yield from _expect(schema[key], (dict,), key, jp.join(where, key))
+        yield from _keyword_problems(schema, where)
         for key in _SCHEMA_SUBSCHEMAS:
             if key in schema:
                 yield from _expect(schema[key], (dict, bool, list) if key == "items" else (dict, bool), f"{key}",
@@ -127,6 +134,31 @@ def _schema_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for key in ("allOf", "anyOf", "oneOf", "prefixItems"):
             for i, sub in enumerate(schema.get(key) or []) if isinstance(schema.get(key), list) else ():
                 yield from _expect(sub, (dict, bool), "a schema", jp.join(where, key, i))
+
+
+def _keyword_problems(schema: dict[str, Any], where: str) -> Iterator[tuple[str, str]]:
+    """Scalar keywords that validators and sample builders compute with (counts, bounds, formats, tags)."""
+    for key in _SCHEMA_COUNTS:
+        if key in schema and not (isinstance(schema[key], int) and not isinstance(schema[key], bool) and schema[key] >= 0):
+            yield jp.join(where, key), f"{key} is {_kind(schema[key])}, not a non-negative integer"
+    for key in _SCHEMA_NUMBERS:
+        if key in schema:
+            yield from _expect(schema[key], (int, float), key, jp.join(where, key))
+    for key in ("exclusiveMinimum", "exclusiveMaximum"):
+        if key in schema:
+            yield from _expect(schema[key], (int, float, bool), key, jp.join(where, key))
+    for key in _SCHEMA_STRINGS:
+        if key in schema:
+            yield from _expect(schema[key], (str,), key, jp.join(where, key))
+    discriminator = schema.get("discriminator")
+    if isinstance(discriminator, dict):
+        yield from _expect(discriminator.get("propertyName"), (str,), "discriminator.propertyName",
+                           jp.join(where, "discriminator", "propertyName"))
+        mapping = discriminator.get("mapping", {})
+        yield from _expect(mapping, (dict,), "discriminator.mapping", jp.join(where, "discriminator", "mapping"))
+        for tag, target in mapping.items() if isinstance(mapping, dict) else ():
+            yield from _expect(target, (str,), "a discriminator mapping target",
+                               jp.join(where, "discriminator", "mapping", tag))
 
 
 def shape_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:

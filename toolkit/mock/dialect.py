@@ -52,7 +52,8 @@ def json_schema_document(document: dict[str, Any], *, is_31: bool, writing: bool
         if not writing:
             extra += _known_discriminator_values(schema)
         _discriminated(schema)
-        bounds = INT_BOUNDS.get(schema.get("format"))  # type: ignore[arg-type]
+        fmt = schema.get("format")
+        bounds = INT_BOUNDS.get(fmt) if isinstance(fmt, str) else None
         if bounds and _has_type(schema, "integer"):
             extra.append({"minimum": bounds[0], "maximum": bounds[1]})
         if not is_31 and "$ref" in schema and len(schema) > 1:

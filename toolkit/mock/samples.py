@@ -18,6 +18,7 @@ from .validation import SchemaValidator
 
 MAX_DEPTH = 12
 ATTEMPTS = 6
+MAX_COUNT = 256  # the longest array or string a sample builds, whatever minItems/minLength ask for
 
 _FORMATS: dict[str, Any] = {
     "date-time": "2024-01-01T00:00:00Z",
@@ -77,7 +78,7 @@ class SampleBuilder:
         if kind == "array":
             if depth > MAX_DEPTH - 2:
                 return []
-            count = max(int(schema.get("minItems", 0) or 0), 1 if depth < 6 else 0)
+            count = max(_count(schema, "minItems"), 1 if depth < 6 else 0)
             return [self.build(schema.get("items", {}), depth + 1, stack) for _ in range(count)]
         if kind == "string":
             return self._string(schema)
@@ -129,7 +130,8 @@ class SampleBuilder:
             return value
         name = disc.get("propertyName")
         ref = choice.get("$ref")
-        for key, target in (disc.get("mapping") or {}).items():
+        mapping = disc.get("mapping")
+        for key, target in mapping.items() if isinstance(mapping, dict) else ():
             if target == ref and name:
                 value[name] = key
         return value
@@ -147,15 +149,21 @@ class SampleBuilder:
 
     def _string(self, schema: dict[str, Any]) -> Any:
         fmt = schema.get("format")
-        if fmt in _FORMATS:
+        if isinstance(fmt, str) and fmt in _FORMATS:
             return _FORMATS[fmt]
         text = self.rng.choice(_WORDS)
-        low, high = int(schema.get("minLength", 0) or 0), schema.get("maxLength")
+        low, high = _count(schema, "minLength"), schema.get("maxLength")
         while len(text) < low:
             text += "x"
         if isinstance(high, int):
             text = text[:high]
         return text
+
+
+def _count(schema: dict[str, Any], key: str) -> int:
+    """A `minItems`/`minLength` to build with: 0 when it is not a count, at most MAX_COUNT (a sample, not a bomb)."""
+    value = schema.get(key)
+    return min(value, MAX_COUNT) if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _is_null_schema(schema: Any) -> bool:
@@ -192,7 +200,8 @@ def media_examples(media: dict[str, Any], spec: Spec) -> list[Any]:
     found: list[Any] = []
     if "example" in media:
         found.append(media["example"])
-    for example in (media.get("examples") or {}).values():
+    examples = media.get("examples")
+    for example in examples.values() if isinstance(examples, dict) else ():
         example = spec.try_deref(example)
         if isinstance(example, dict) and "value" in example:
             found.append(example["value"])
