@@ -171,6 +171,10 @@ def _prepare(args: tuple[str, ...], folder: Path) -> dict[str, str]:
         if previous.endswith("-env") and previous.startswith("--"):
             env[token] = "example-dummy-secret"
             continue
+        if previous == "--replay" and not (folder / token).exists():  # record the cassette the example replays
+            subprocess.run([sys.executable, "-m", "toolkit", "contract", "--target", "mock", "--max-requests", "40",
+                            "--cassette", token], cwd=folder, env=env, check=True, capture_output=True, timeout=600)
+            continue
         git = re.fullmatch(r"git:(HEAD|main):(.+)", token)
         name = git.group(2) if git else token
         if previous in OUTPUT_OPTIONS or token.startswith("-") or (":" in token and not git) or not re.search(

@@ -50,7 +50,20 @@ def _media(content: Any, where: str) -> Iterator[tuple[str, str]]:
                 yield from _expect(media["examples"], (dict,), "examples", jp.join(where, media_type, "examples"))
 
 
+def _security(holder: dict[str, Any], where: str) -> Iterator[tuple[str, str]]:
+    """A security requirement list: a list of mappings from scheme names to lists of scopes."""
+    if "security" not in holder:
+        return
+    where = jp.join(where, "security")
+    yield from _expect(holder["security"], (list,), "security", where)
+    for i, requirement in enumerate(holder["security"]) if isinstance(holder["security"], list) else ():
+        yield from _expect(requirement, (dict,), "a security requirement", jp.join(where, i))
+        for name, scopes in requirement.items() if isinstance(requirement, dict) else ():
+            yield from _expect(scopes, (list,), "a security requirement's scopes", jp.join(where, i, name))
+
+
 def _operation_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    yield from _security(document, "#")
     paths = document.get("paths", {})
     yield from _expect(paths, (dict,), "paths", "#/paths")
     if not isinstance(paths, dict):
@@ -80,6 +93,7 @@ def _operation_problems(document: dict[str, Any]) -> Iterator[tuple[str, str]]:
         for op_where, op in operations:
             if not isinstance(op, dict):
                 continue
+            yield from _security(op, op_where)
             body = op.get("requestBody")
             if body is not None:
                 yield from _expect(body, (dict,), "requestBody", jp.join(op_where, "requestBody"))

@@ -20,6 +20,7 @@ from ..downgrade.result import Change
 from ..errors import AoaiSpecError
 from ..findings import Finding, count_by_level
 from ..model import Spec
+from .file_rules import oas30_findings
 from .fixes import FIXES, PrepareContext
 from .importing import ImportPlan, import_plan
 from .registry import DEFAULT_TIER, MAX_INLINE_BYTES, TIER_OPERATION_LIMITS
@@ -131,17 +132,11 @@ def _file_changes(spec: Spec, minified_bytes: int) -> list[Change]:
 
 
 def validator_findings(document: dict[str, Any], limit: int = 50) -> list[Finding]:
-    """openapi-spec-validator (OAS 3.0) on the output: every error is an `output-invalid` error finding."""
-    from openapi_spec_validator import OpenAPIV30SpecValidator
-
-    findings = []
+    """openapi-spec-validator's OAS 3.0 verdicts on the output: every one is an `output-invalid` error finding."""
     try:
-        for error in OpenAPIV30SpecValidator(document).iter_errors():
-            where = jp.from_tokens([str(p) for p in getattr(error, "absolute_path", ()) or ()])
-            findings.append(Finding("output-invalid", "error", where, f"openapi-spec-validator: {error.message}"[:300]))
-            if len(findings) >= limit:
-                break
-    except Exception as exc:  # noqa: BLE001 - the validator gives up on some documents (deep reference cycles)
-        findings.append(Finding("output-invalid", "warning", "#", f"openapi-spec-validator could not check the "
-                                                                  f"output ({type(exc).__name__})"))
-    return findings
+        found = oas30_findings(document)
+    except Exception as exc:  # noqa: BLE001 - the check gives up on some documents (deep reference cycles)
+        return [Finding("output-invalid", "warning", "#", f"openapi-spec-validator could not check the output "
+                                                          f"({type(exc).__name__})")]
+    return [Finding("output-invalid", "error", where, f"openapi-spec-validator: {message}"[:300])
+            for where, message in found[:limit]]
