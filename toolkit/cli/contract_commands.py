@@ -55,7 +55,7 @@ def _names(values: tuple[str, ...]) -> tuple[str, ...]:
                                                    "implied by --target mock).")
 @click.option("--max-requests", type=click.IntRange(min=1), default=None,
               help="Hard budget over every request of every phase, spent fairly over the operations "
-                   "[default: 500; 1500 for the mock].")
+                   "[default: 500].")
 @click.option("--max-time", type=click.FloatRange(min=1), default=None,
               help="Time cap in seconds for the extra fuzzing passes that spend the budget [default: 600].")
 @click.option("--rate-limit", default=None, help="At most N requests per time unit: 10/s, 600/m, 3600/h.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..errors import ContractConfigError, TargetUnreachable
 from .auth import ENTRA_SCOPE, AuthSpec
 from .checks import CHECKS, ContractCheck
-from .modes import MOCK_MAX_REQUESTS, ContractRequest, Outcome, run_against_mock, run_request, run_targets
+from .modes import ContractRequest, Outcome, run_against_mock, run_request, run_targets
 from .pytest_api import azure_schema
 from .replay import ReplayReport, replay
 from .report import REPORT_FORMATS, ContractFailure, ContractReport, render_matrix, render_report
@@ -18,7 +18,7 @@ from .runner import DEFAULT_MAX_REQUESTS, DEFAULT_PHASES, PHASES, ContractConfig
 from .targets import Target, load_targets
 
 __all__ = [
-    "CHECKS", "DEFAULT_MAX_REQUESTS", "DEFAULT_PHASES", "ENTRA_SCOPE", "MOCK_MAX_REQUESTS", "PHASES",
+    "CHECKS", "DEFAULT_MAX_REQUESTS", "DEFAULT_PHASES", "ENTRA_SCOPE", "PHASES",
     "REPORT_FORMATS", "AuthSpec", "ContractCheck", "ContractConfig", "ContractConfigError", "ContractFailure",
     "ContractReport", "ContractRequest", "Outcome", "ReplayReport", "Target", "TargetUnreachable", "azure_schema",
     "load_targets", "render_matrix", "render_report", "replay", "run_against_mock", "run_contract", "run_request",

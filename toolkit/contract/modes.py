@@ -20,7 +20,6 @@ from .redact import Redactor
 from .report import REPORT_FORMATS, ContractReport, render_matrix, render_report
 from .runner import DEFAULT_MAX_REQUESTS, DEFAULT_PHASES, ContractConfig, check_phases, run_contract, selected_checks
 
-MOCK_MAX_REQUESTS = 1500
 MOCK_DEPLOYMENT = "gpt-4o-mini"
 
 
@@ -133,7 +132,7 @@ def run_request(request: ContractRequest, *, ws: Workspace | None = None,
 
 
 def _mock_overrides(request: ContractRequest) -> dict[str, Any]:
-    config = _config(request, max_requests=request.max_requests or MOCK_MAX_REQUESTS)
+    config = _config(request, max_requests=request.max_requests or DEFAULT_MAX_REQUESTS)
     names = ("include_paths", "include_methods", "include_tags", "include_operation_ids", "max_requests",
              "rate_limit", "phases", "max_examples", "request_timeout", "cassette", "cassette_format", "cleanup",
              "checks", "excluded_checks", "headers", "strict", "max_time")
@@ -180,7 +179,7 @@ def _replay(request: ContractRequest, ws: Workspace) -> Outcome:
     return Outcome(result.redactor.scrub(text), result.ok)
 
 
-def run_against_mock(spec_arg: Any = "v1", *, max_requests: int | None = MOCK_MAX_REQUESTS, seed: int = 0,
+def run_against_mock(spec_arg: Any = "v1", *, max_requests: int | None = DEFAULT_MAX_REQUESTS, seed: int = 0,
                      ws: Workspace | None = None, **overrides: Any) -> ContractReport:
     """Start the Azure-like mock in-process on a free 127.0.0.1 port and contract-test it (writes allowed).
 

@@ -40,8 +40,7 @@ class ReportOptions:
     targets: Path | None = None  # contract-test these deployments instead of the built-in mock
     contract: bool = True
     contract_spec: str = "v1"
-    # Every operation in every phase (2 examples each on the v1 spec) with the same verdicts as 1,500 requests, in
-    # half the time; `contract --target mock` (or --max-requests 1500) is the thorough run. See bench/RESULTS.md.
+    # `contract`'s own default: every operation of the v1 spec in every phase; --max-requests 1500 is the thorough run
     max_requests: int = 500
     seed: int = 0
     jobs: int = 2
