@@ -93,6 +93,25 @@ def test_boundary_probes_change_one_value_of_a_valid_base():
     assert usable[0].outside and not usable[-1].outside  # every outside value is probed before the bounds
 
 
+def test_the_full_request_sets_every_optional_property_it_can_on_a_bound():
+    from toolkit.contract import boundaries
+    from toolkit.contract.runner import spec_validator
+
+    # `max_tokens` and `logprobs` exclude each other (a `not` the greedy build must respect); `seed` has no bound
+    body = {**BODY, "properties": {**BODY["properties"], "logprobs": {"type": "boolean"}, "seed": {"type": "integer"}},
+            "not": {"required": ["max_tokens", "logprobs"]}}
+    spec = _spec(body)
+    op = spec.operation("post", "/chat")
+    validator = spec_validator(spec)
+    base = boundaries.valid_base(spec, op, validator, {})
+    rich, added = boundaries.rich_body(spec, op, validator, base)
+    assert validator.is_valid(rich, body)
+    assert rich["messages"] == base["messages"] and added == len(rich) - len(base) == 5
+    assert (rich["temperature"], rich["n"], len(rich["stop"])) == (2, 8, 4)  # on the maximum, the array at maxItems
+    assert "max_tokens" in rich and "logprobs" not in rich and isinstance(rich["seed"], int)
+    assert boundaries.rich_body(spec, op, validator, rich) is None  # nothing left to add
+
+
 def test_probe_tiers_cover_every_refusal_kind_before_repeating_one():
     from toolkit.contract import probes
     from toolkit.contract.checks import BY_NAME

@@ -93,6 +93,31 @@ def valid_base(spec: Spec, op: Operation, validator: Any, pins: dict[str, Any]) 
     return None
 
 
+def rich_body(spec: Spec, op: Operation, validator: Any, base: dict[str, Any] | None) -> tuple[dict[str, Any], int] | None:
+    """The valid base with every optional top-level property the spec declares also set, each to a valid value
+    on a documented bound where it has one (`n` at its maximum, `stop` at maxItems), else to a small sample; and
+    how many were added. Built greedily: a property whose values would make the request invalid is left out, so
+    the whole request stays valid and a refusal (or a 5xx) is the server's. Optional features are where a short
+    run's generated requests rarely go. None when nothing can be added."""
+    schema = json_body_schema(spec, op)
+    if base is None or schema is None:
+        return None
+    body = copy.deepcopy(base)
+    added = 0
+    for props, _ in _property_maps(spec, schema, 0):
+        for name, prop in props.items():
+            if name in body or name == "stream":  # a whole answer to read; streams have their own probe
+                continue
+            candidates = [value for alternative in _alternatives(spec, prop)
+                          for value, outside, _, _ in value_mutations(spec, alternative, None) if not outside]
+            for value in [*candidates, _sample(spec, prop)]:
+                if validator.is_valid({**body, name: value}, schema):
+                    body[name] = copy.deepcopy(value)
+                    added += 1
+                    break
+    return (body, added) if added else None
+
+
 def _declares(spec: Spec, schema: Any, name: str) -> bool:
     return any(name in props for props, _ in _property_maps(spec, schema, 0))
 

@@ -8,12 +8,14 @@
   `--allow-writes`).
 - A `stream: true` request for each operation that can stream, whose answer the stream checks judge.
 - Boundary values (`boundaries.py`): just outside and onto every documented bound, one at a time.
+- One valid request with every optional property set, on a bound where it has one: the optional features that a
+  short run's generated requests rarely reach (`n` above 1, a `stop` array, `logprobs`).
 
 Every probe is the operation's full valid request (deployment, api-version, preview header, a valid body) with its
 one change, and is sent exactly as built: the run's pinning would put back what a probe removes.
 
 Probes come in two tiers: the first covers each kind once (every refusal kind on some operation, one method per
-path, the stream, the first boundaries of each operation), the second the rest, so a small budget still tests every
+path, the stream, the full request, the first boundaries of each operation), the second the rest, so a small budget still tests every
 kind of fault and a larger one tests each on every operation.
 """
 
@@ -97,7 +99,7 @@ def build(ctx: ProbeContext, operations: list[Any]) -> dict[str, list[Probe]]:
         paths_done.add(op.path)
         stream = list(_stream(ctx, op, base))
         outside, onto = _boundaries(ctx, op, model, base)
-        first = [*stream, *surface[:per_operation], *methods[:1],
+        first = [*stream, *_rich(ctx, op, model, base), *surface[:per_operation], *methods[:1],
                  *[p for p in outside if p.tier == 1]]
         for probe in first:
             probe.tier = 1
@@ -195,6 +197,18 @@ def _stream(ctx: ProbeContext, op: Any, base: Any) -> Iterator[Probe]:
     if ctx.validator.is_valid(body, boundaries.json_body_schema(ctx.spec, ctx.spec.operation(op.method, op.path))):
         request = {**_full_request(ctx, op, body)}
         yield Probe(BY_NAME["stream_chunks"], op, "stream: true", 1, response_checks=True, **request)
+
+
+def _rich(ctx: ProbeContext, op: Any, model: Any, base: Any) -> Iterator[Probe]:
+    """One valid request with every optional property set (`boundaries.rich_body`): it must be accepted."""
+    if not ctx.wants("boundary_value_accepted") or not isinstance(base, dict):
+        return
+    rich = boundaries.rich_body(ctx.spec, model, ctx.validator, base)
+    if rich is not None:
+        body, added = rich
+        request = _full_request(ctx, op, body)
+        yield Probe(BY_NAME["boundary_value_accepted"], op, f"every optional property set ({added} added)", 1,
+                    response_checks=True, **request)
 
 
 def _boundaries(ctx: ProbeContext, op: Any, model: Any, base: Any) -> tuple[list[Probe], list[Probe]]:
