@@ -57,6 +57,17 @@ def test_contract_target_mock_passes_and_writes_every_report(cli, tmp_path, spec
     assert "PASS" in reports["markdown"].read_text() and "<html" in reports["html"].read_text()
 
 
+def test_a_proxy_set_for_the_real_endpoints_never_carries_the_mock_run(cli):
+    """HTTP(S)_PROXY with an empty NO_PROXY (a corporate machine): the mock on 127.0.0.1 is still reached directly."""
+    proxy = {name: "http://127.0.0.1:9" for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")}
+    result = cli("contract", "--target", "mock", "--max-requests", "40", "--format", "json",
+                 env={**proxy, "NO_PROXY": "", "no_proxy": ""}, timeout=240)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout)
+    assert report["budget"]["requests_sent"] >= 35 and not report["errors"]
+    assert report["classified"]["contract"] == 0
+
+
 @pytest.mark.parametrize("defect, spec, path, check", [
     ("wrong_status", "2024-10-21", "/deployments/{deployment-id}/embeddings", "status_code_conformance"),
     ("schema_violation", "v1", "/models", "response_schema_conformance"),

@@ -342,8 +342,15 @@ _ORIGINAL_SEND = requests.Session.send
 _INSTALL_LOCK = threading.Lock()
 
 
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def _gated_send(session: requests.Session, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
     url = request.url or ""
+    if urlsplit(url).hostname in _LOOPBACK_HOSTS:
+        # A proxy cannot reach this machine's loopback: HTTP(S)_PROXY (set for the real endpoints) never applies
+        # to the built-in mock or any other local target, whatever NO_PROXY says.
+        kwargs["proxies"] = {}
     for gate in list(_ACTIVE):
         if gate.covers(url):
             return gate.send(_ORIGINAL_SEND, session, request, **kwargs)
