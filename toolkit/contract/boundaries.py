@@ -93,7 +93,8 @@ def valid_base(spec: Spec, op: Operation, validator: Any, pins: dict[str, Any]) 
     return None
 
 
-def rich_body(spec: Spec, op: Operation, validator: Any, base: dict[str, Any] | None) -> tuple[dict[str, Any], int] | None:
+def rich_body(spec: Spec, op: Operation, validator: Any,
+              base: dict[str, Any] | None) -> tuple[dict[str, Any], int] | None:
     """The valid base with every optional top-level property the spec declares also set, each to a valid value
     on a documented bound where it has one (`n` at its maximum, `stop` at maxItems), else to a small sample; and
     how many were added. Built greedily: a property whose values would make the request invalid is left out, so

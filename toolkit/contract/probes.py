@@ -15,8 +15,8 @@ Every probe is the operation's full valid request (deployment, api-version, prev
 one change, and is sent exactly as built: the run's pinning would put back what a probe removes.
 
 Probes come in two tiers: the first covers each kind once (every refusal kind on some operation, one method per
-path, the stream, the full request, the first boundaries of each operation), the second the rest, so a small budget still tests every
-kind of fault and a larger one tests each on every operation.
+path, the stream, the full request, the first boundaries of each operation), the second the rest, so a small
+budget still tests every kind of fault and a larger one tests each on every operation.
 """
 
 from __future__ import annotations
