@@ -99,6 +99,8 @@ def walk(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
             children = []
             for key, (child_kind, shape) in _CHILDREN.get(kind, {}).items():
                 value = node.get(key)
+                if value is None:  # most child keys are absent: no pointer to build
+                    continue
                 base = jp.join(where, key)
                 if shape == "one":
                     children.append((base, child_kind, value))
