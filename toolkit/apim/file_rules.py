@@ -60,6 +60,9 @@ def _size(s: LintSubject) -> Iterator[tuple[str, str]]:
         yield "#", f"{what} is {size:,} bytes, over the {MAX_INLINE_BYTES:,}-byte inline import limit"
 
 
+MAX_SCHEMA_FINDINGS = 25
+
+
 @apim_rule("oas-schema", "error", "rules 3, 28", address("D1", "I2", "I9"),
            "Parsing error(s): The input OpenAPI file is not valid for the OpenAPI specification .../3.0.1.md "
            "(schema .../schemas/v3.0/schema.yaml)",
@@ -90,8 +93,6 @@ def oas30_findings(document: dict[str, Any]) -> list[tuple[str, str]]:
         pass
     return found
 
-
-MAX_SCHEMA_FINDINGS = 25
 
 
 def _first_line(message: str, limit: int = 200) -> str:
