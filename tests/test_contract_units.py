@@ -274,3 +274,36 @@ def test_every_format_shows_how_much_each_operation_was_tested_and_explains_clea
         assert "undocumented-refusal" in render_matrix([report], fmt) or fmt == "json", fmt
     report.strict = True
     assert not report.ok and 'failures="1"' in render_report(report, "junit")
+
+
+def _case_identity(case):
+    data = case._meta.phase.data
+    return (case.method, case.path, str(data.description), repr(case.body), repr(case.query), repr(case.headers))
+
+
+def test_coverage_selection_reads_only_what_it_hands_out_and_hands_out_what_a_full_scan_would():
+    """`Selection.head(k)` is the first k cases of the whole order (the coverage share takes a few per operation)
+    while the enumeration stops early: on the archived 2024-10-21 completions operation, every prefix equals the
+    prefix of a full scan, and a short head leaves most cases unread."""
+    import schemathesis
+
+    from toolkit.contract.coverage import Selection
+    from toolkit.contract.prepare import for_schemathesis
+    from toolkit.workspace import Workspace
+
+    spec = Workspace().open("2024-10-21")
+    schema = schemathesis.openapi.from_dict(for_schemathesis(spec.document),
+                                            config=schemathesis.Config.from_dict({"seed": 0}))
+    operation = next(r.ok() for r in schema.get_all_operations() if r.ok().path == "/deployments/{deployment-id}/completions")
+    limit = 60
+    full = [_case_identity(c) for c in Selection(schema, operation, limit).head(limit)]
+    assert len(full) == limit
+    for count in (1, 2, 5, 20, 21, 30, limit):
+        lazy = Selection(schema, operation, limit)
+        assert [_case_identity(c) for c in lazy.head(count)] == full[:count], count
+    short = Selection(schema, operation, limit)
+    short.head(2)
+    whole = Selection(schema, operation, limit)
+    whole.head(limit)
+    scanned = lambda s: len(s.positive) + sum(len(cases) for cases in s.groups.values())  # noqa: E731
+    assert scanned(short) * 4 < scanned(whole)

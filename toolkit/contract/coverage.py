@@ -32,37 +32,71 @@ def _cases(schema: Any, operation: Any) -> Iterator[Any]:
     yield from schema.iter_coverage_cases(operation, generation_modes=modes, generation_config=config)
 
 
-def select(schema: Any, operation: Any, limit: int) -> list[Any]:
-    """Up to `limit` coverage cases of one operation, in the order described above."""
-    if limit <= 0:
-        return []
-    positive: list[Any] = []
-    groups: dict[tuple[bool, str], list[Any]] = {}
-    seen: set[tuple[str, str, str]] = set()
-    for index, case in enumerate(_cases(schema, operation)):
-        if index >= MAX_SCANNED:
-            break
+class Selection:
+    """One operation's coverage cases in the order described above, enumerated only as far as they are read.
+
+    A run reads a few cases per operation (its coverage share is spread round-robin over every operation), while
+    enumerating an operation's cases costs time (22 s for every operation of OpenAI's spec). `head(count)` scans
+    only until the first `count` cases of the whole order are settled, so it returns what a full scan would.
+    """
+
+    def __init__(self, schema: Any, operation: Any, limit: int) -> None:
+        self.limit = limit
+        self.first = max(1, limit // 3)  # positive cases that lead the order
+        self._cases = enumerate(_cases(schema, operation)) if limit > 0 else iter(())
+        self._done = limit <= 0
+        self.positive: list[Any] = []
+        self.groups: dict[tuple[bool, str], list[Any]] = {}
+        self._open_groups = 0  # groups of faults the Azure probes do not test
+        self._seen: set[tuple[str, str, str]] = set()
+
+    def head(self, count: int) -> list[Any]:
+        """The first `count` cases (at most `limit`)."""
+        count = min(count, self.limit)
+        while not self._done and not self._settled(count):
+            self._scan()
+        return self._order()[:count]
+
+    def _settled(self, count: int) -> bool:
+        """Whether more cases could still change the first `count`: not once there are enough positive cases to
+        lead, and enough fault groups for the first round after them (a later group only joins at its end)."""
+        if len(self.positive) < min(count, self.first):
+            return False
+        return count <= self.first or self._open_groups >= count - self.first
+
+    def _scan(self) -> None:
+        step = next(self._cases, None)
+        if step is None or step[0] >= MAX_SCANNED:
+            self._done = True
+            return
+        case = step[1]
         meta = case._meta
         data = getattr(meta.phase, "data", None) if meta is not None else None
         scenario = str(getattr(getattr(data, "scenario", None), "value", ""))
         if scenario in _SKIPPED or getattr(data, "parameter", None) in PINNED_PARAMETERS:
-            continue
+            return
         if meta.generation.mode.is_positive:
-            positive.append(case)
-            continue
+            self.positive.append(case)
+            return
         location = f"{getattr(data, 'parameter_location', '')}:{getattr(data, 'location', '') or ''}"
         key = (scenario, location, str(getattr(data, "description", "")))
-        if key in seen:  # the same fault at the same place (wrong types come in five flavours): once is enough
-            continue
-        seen.add(key)
-        groups.setdefault((scenario in _PROBED, location), []).append(case)
-    first = max(1, limit // 3)
-    chosen = positive[:first]  # valid variants, then the faults; the rest of the valid ones last
-    for probed in (False, True):
-        queues = [cases for (was_probed, _), cases in groups.items() if was_probed == probed]
-        depth = 0
-        while len(chosen) < limit and any(depth < len(q) for q in queues):
-            chosen += [q[depth] for q in queues if depth < len(q)][: limit - len(chosen)]
-            depth += 1
-    chosen += positive[first:][: max(0, limit - len(chosen))]
-    return chosen[:limit]
+        if key in self._seen:  # the same fault at the same place (wrong types come in five flavours): once is enough
+            return
+        self._seen.add(key)
+        group = (scenario in _PROBED, location)
+        if group not in self.groups:
+            self._open_groups += not group[0]
+        self.groups.setdefault(group, []).append(case)
+
+    def _order(self) -> list[Any]:
+        limit, first = self.limit, self.first
+        chosen = self.positive[:first]  # valid variants, then the faults; the rest of the valid ones last
+        for probed in (False, True):
+            queues = [cases for (was_probed, _), cases in self.groups.items() if was_probed == probed]
+            depth = 0
+            while len(chosen) < limit and any(depth < len(q) for q in queues):
+                chosen += [q[depth] for q in queues if depth < len(q)][: limit - len(chosen)]
+                depth += 1
+        chosen += self.positive[first:][: max(0, limit - len(chosen))]
+        return chosen[:limit]
+

@@ -86,8 +86,15 @@ def run_azure(executor: Executor, ledger: Ledger, queues: dict[str, list[Probe]]
 def run_coverage(executor: Executor, ledger: Ledger, schema: Any, limit: int | None) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
     per_operation = UNLIMITED_COVERAGE if limit is None else limit
-    queues = {op.label: coverage.select(schema, op, per_operation) for op in operations}
-    order = list(round_robin(queues))
+    selections = {op.label: coverage.Selection(schema, op, per_operation) for op in operations}
+    order: list[tuple[str, Any]] = []
+    depth = 0  # round-robin, as `round_robin`, reading each operation's cases only as deep as the share reaches
+    while limit is None or len(order) < limit:
+        row = [(label, cases[depth]) for label, s in selections.items() if len(cases := s.head(depth + 1)) > depth]
+        if not row:
+            break
+        order += row
+        depth += 1
     _spend(executor, ledger, "coverage", order, limit, lambda case: executor.send_case(case, "coverage"))
 
 
