@@ -255,3 +255,38 @@ def test_a_dangling_ref_stops_the_structure_walk_with_its_pointer_and_the_rules_
     assert [(f.pointer, f.message) for f in stopped] == [
         ("#/paths/~1a/get/responses/200", "structure check stopped: $ref '#/components/responses/Gone' does not resolve")]
     assert [f.pointer for f in findings if f.id == "dangling-ref"] == ["#/paths/~1a/get/responses/200"]
+
+
+def test_a_structure_pass_run_once_serves_validate_and_the_apim_lint() -> None:
+    """A site build runs the structure pass once and hands it to `validate` and to `apim lint` (`oas-schema`):
+    both report exactly what they report when they run the pass themselves, on a real spec with findings. A pass
+    run for the other OpenAPI version is not used."""
+    from toolkit.apim import lint
+    from toolkit.structure import check_structure
+
+    spec = Workspace().open("openai@2025-04-29_498c71ddf6")
+    check = check_structure(spec.document, spec.is_31)
+    assert len(check.found) == 38 and check.stopped is None
+    assert validate(spec, structure=check).to_dict() == validate(spec).to_dict()
+    published = lint(spec.document)
+    assert lint(spec.document, structure=check) == published
+    assert sum(f.id == "oas-schema" for f in published) == 26  # 25 shown, then "13 more"
+    other = check_structure(spec.document, not spec.is_31)
+    assert validate(spec, structure=other).to_dict() == validate(spec).to_dict()
+
+
+def test_a_structure_pass_that_stopped_is_reported_as_before() -> None:
+    """A pass that met a reference it cannot follow: `validate` reports the stop at its pointer, lint keeps what
+    came before it."""
+    from toolkit.apim.file_rules import oas30_findings
+    from toolkit.structure import StructureCheck, StructureStopped
+
+    stop = StructureStopped("#/components/schemas/A", "cannot follow")
+    check = StructureCheck(False, (("#/paths", "first"),), stop)
+    spec = Spec({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}})
+    findings = [f for f in validate(spec, structure=check).findings if f.id == "schema-invalid"]
+    assert [(f.pointer, f.message) for f in findings] == [("#/components/schemas/A", f"structure check stopped: {stop}")]
+    assert oas30_findings(spec.document, check) == [("#/paths", "first")]
+    broken = StructureCheck(False, (), KeyError("name"))
+    with pytest.raises(KeyError):
+        oas30_findings(spec.document, broken)

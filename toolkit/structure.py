@@ -20,6 +20,7 @@ findings; `bench/bench_validate.py` does so on every archived spec.
 from __future__ import annotations
 
 import string
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 from urllib.parse import unquote
@@ -317,4 +318,24 @@ def structure_findings(document: dict[str, Any], is_31: bool) -> Iterator[Findin
     for error in document_validator.iter_errors(document):
         yield jp.from_tokens(getattr(error, "absolute_path", None) or error.path or ()), error.message
     yield from _Walk(document, is_31).root()
+
+
+@dataclass(frozen=True)
+class StructureCheck:
+    """One structure pass over one document, kept so that every reader shares it: `validate` and the APIM
+    `oas-schema` rule judge a published 3.0 document by the same pass, and a site build runs it once for both."""
+
+    is_31: bool
+    found: tuple[tuple[str, str], ...]  # (pointer, message), as far as the pass went
+    stopped: Exception | None = None  # why it ended early: StructureStopped, or a document the walk cannot read
+
+
+def check_structure(document: dict[str, Any], is_31: bool) -> StructureCheck:
+    """Run `structure_findings` to the end (or to where it stops) and keep what it found."""
+    found: list[tuple[str, str]] = []
+    try:
+        found.extend(structure_findings(document, is_31))
+    except Exception as exc:  # noqa: BLE001 - kept for the readers: each reports a stop in its own way
+        return StructureCheck(is_31, tuple(found), exc)
+    return StructureCheck(is_31, tuple(found))
 

@@ -21,7 +21,7 @@ from . import pointer as jp
 from .findings import Finding, RuleSet, count_by_level
 from .model import Spec
 from .schemas import iter_refs, iter_schemas, top_level_schemas
-from .structure import StructureStopped, structure_findings
+from .structure import StructureCheck, StructureStopped, check_structure
 
 _ROOT = "urn:aoai-spec:root"
 
@@ -66,10 +66,12 @@ class ValidationReport:
                 "findings": [f.to_dict() for f in self.findings]}
 
 
-def validate(spec: Spec) -> ValidationReport:
+def validate(spec: Spec, *, structure: StructureCheck | None = None) -> ValidationReport:
+    """Every finding on `spec`; `structure` is its structure pass when the caller already ran it (a site build
+    shares it with the APIM lint)."""
     report = ValidationReport(spec=spec.name, openapi=spec.openapi_version)
     report.findings.extend(_loader_findings(spec))
-    report.findings.extend(_structure_findings(spec))
+    report.findings.extend(_structure_findings(spec, structure))
     report.findings.extend(INTEGRITY.run(Checked(spec)))
     return report
 
@@ -90,17 +92,16 @@ def structure_messages(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]
     return kept
 
 
-def _structure_findings(spec: Spec) -> Iterator[Finding]:
-    try:
-        found = structure_messages(structure_findings(spec.document, spec.is_31))
-    except StructureStopped as stop:
-        yield Finding("schema-invalid", "error", stop.pointer, f"structure check stopped: {stop}")
-        return
-    except Exception as exc:  # a broken document the walk cannot go through (a parameter without a name...)
-        yield Finding("schema-invalid", "error", "#", f"structure check stopped: {_first_line(str(exc))}")
-        return
-    for pointer, message in found:
-        yield Finding("schema-invalid", "error", pointer, message)
+def _structure_findings(spec: Spec, structure: StructureCheck | None) -> Iterator[Finding]:
+    check = structure if structure is not None and structure.is_31 == spec.is_31 else \
+        check_structure(spec.document, spec.is_31)
+    if isinstance(check.stopped, StructureStopped):
+        yield Finding("schema-invalid", "error", check.stopped.pointer, f"structure check stopped: {check.stopped}")
+    elif check.stopped is not None:  # a broken document the walk cannot go through (a parameter without a name...)
+        yield Finding("schema-invalid", "error", "#", f"structure check stopped: {_first_line(str(check.stopped))}")
+    else:
+        for pointer, message in structure_messages(check.found):
+            yield Finding("schema-invalid", "error", pointer, message)
 
 
 def _first_line(text: str, limit: int = 240) -> str:

@@ -12,7 +12,7 @@ import json
 from typing import Any, Iterator
 
 from .. import pointer as jp
-from ..structure import StructureStopped, structure_findings
+from ..structure import StructureCheck, StructureStopped, check_structure
 from .registry import MAX_INLINE_BYTES, LintSubject, apim_rule
 from .sources import address
 
@@ -74,25 +74,22 @@ def _oas_schema(s: LintSubject) -> Iterator[tuple[str, str]]:
         return
     if s.raw is not None and s.document is s.raw.unbundled:
         return  # its external references are `external-ref`'s; what they point at is checked once bundled
-    errors = oas30_findings(s.document)
+    errors = oas30_findings(s.document, s.structure)
     for where, message in errors[:MAX_SCHEMA_FINDINGS]:
         yield where, f"not valid against the OAS 3.0 schema: {message}"
     if len(errors) > MAX_SCHEMA_FINDINGS:
         yield "#", f"{len(errors) - MAX_SCHEMA_FINDINGS} more OAS 3.0 schema errors not shown"
 
 
-def oas30_findings(document: dict[str, Any]) -> list[tuple[str, str]]:
+def oas30_findings(document: dict[str, Any], structure: StructureCheck | None = None) -> list[tuple[str, str]]:
     """openapi-spec-validator's OAS 3.0 verdicts (compiled: toolkit/structure.py), first lines only: what lint
     reports on the file and what prepare checks its output with. Where the check meets a reference it cannot
-    follow it stops, as the library gives up there (`dangling-ref` reports the ones that resolve to nothing)."""
-    found: list[tuple[str, str]] = []
-    try:
-        for where, message in structure_findings(document, is_31=False):
-            found.append((where, _first_line(message)))
-    except StructureStopped:
-        pass
-    return found
-
+    follow it stops, as the library gives up there (`dangling-ref` reports the ones that resolve to nothing).
+    `structure` is the document's OAS 3.0 pass when the caller already ran it."""
+    check = structure if structure is not None and not structure.is_31 else check_structure(document, is_31=False)
+    if check.stopped is not None and not isinstance(check.stopped, StructureStopped):
+        raise check.stopped
+    return [(where, _first_line(message)) for where, message in check.found]
 
 
 def _first_line(message: str, limit: int = 200) -> str:

@@ -19,6 +19,7 @@ from ..downgrade import downgrade
 from ..downgrade.result import Change
 from ..errors import AoaiSpecError
 from ..findings import Finding, count_by_level
+from ..load import RawFile
 from ..model import Spec
 from .file_rules import oas30_findings
 from .fixes import FIXES, PrepareContext
@@ -102,7 +103,9 @@ def prepare(spec: Spec, *, service_url: str | None = None, api_version_as: str =
                                   f"skipped on a malformed document ({type(exc).__name__}: {exc})"[:200]))
     minified = json.dumps(ctx.document, ensure_ascii=False, separators=(",", ":"))
     changes = _file_changes(spec, len(minified.encode("utf-8"))) + converted.changes + ctx.changes
-    findings = failed + lint(ctx.document, catalog=catalog, tier=tier)
+    # the output is judged as the file prepare writes: minified UTF-8 JSON, no byte-order mark, no external refs
+    output_file = RawFile(size_bytes=len(minified.encode("utf-8")))
+    findings = failed + lint(ctx.document, catalog=catalog, tier=tier, raw=output_file)
     if validate:
         findings += validator_findings(ctx.document)
     plan = import_plan(ctx.document, output_name=output_name, inline=len(minified.encode("utf-8")) <= MAX_INLINE_BYTES,

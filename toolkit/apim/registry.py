@@ -18,6 +18,7 @@ from ..catalog import Catalog
 from ..findings import Finding, RuleSet
 from ..load import RawFile
 from ..model import Spec
+from ..structure import StructureCheck
 from .structure import METHODS, walk
 from .tiers import DEFAULT_TIER, TIER_OPERATION_LIMITS, TIER_OPERATIONS_PER_API
 
@@ -36,6 +37,7 @@ class LintSubject:
     catalog: Catalog | None = None
     raw: RawFile | None = None
     tier: str = DEFAULT_TIER
+    structure: StructureCheck | None = None  # the document's OAS 3.0 structure pass, when the caller ran it
 
     @cached_property
     def spec(self) -> Spec:

@@ -17,6 +17,7 @@ from .. import pointer as jp
 from ..catalog import Catalog
 from ..findings import Finding
 from ..load import RawFile
+from ..structure import StructureCheck
 from . import file_rules, surface_rules  # noqa: F401  (they register first: the file, then the document)
 from .datatypes import mismatches
 from .naming import COMPONENT_KEY, normalise_operation_id
@@ -33,11 +34,12 @@ TARGET_VERSION = "3.0.3"
 
 
 def lint(document: dict[str, Any], *, catalog: Catalog | None = None, raw: RawFile | None = None,
-         tier: str = DEFAULT_TIER) -> list[Finding]:
+         tier: str = DEFAULT_TIER, structure: StructureCheck | None = None) -> list[Finding]:
     """Every APIM import finding for a document (3.0 or 3.1), in rule order. With `raw` (the facts of the file
     it was loaded from) the file is judged as written: its bytes, encoding and byte-order mark, and, when it
-    had external `$ref`s, the document before bundling as well as after."""
-    subjects = [LintSubject(document, catalog, raw, tier)]
+    had external `$ref`s, the document before bundling as well as after. `structure` is the document's structure
+    pass when the caller already ran it (`validate` runs the same one)."""
+    subjects = [LintSubject(document, catalog, raw, tier, structure)]
     if raw is not None and raw.unbundled is not None:
         subjects.append(LintSubject(raw.unbundled, catalog, raw, tier))
     return run_rules(subjects)

@@ -80,36 +80,57 @@ _CHILDREN: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# kind -> ((field, "/field", child kind, shape), ...): the walk's plan, with each field's pointer suffix made once
+_PLAN: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    kind: tuple((key, "/" + key, child_kind, shape) for key, (child_kind, shape) in children.items())
+    for kind, children in _CHILDREN.items()
+}
+
+
 def walk(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Every object of a 3.0 document as (pointer, kind, node); references are yielded as kind `Reference`
-    and not followed."""
+    and not followed.
+
+    The APIM lint and most fixes each walk the whole document, so this loop is kept tight: pointers are joined
+    inline (a token needs escaping only when it holds `~` or `/`) and only objects are stacked.
+    """
     stack: list[tuple[str, str, Any]] = [("#", "OpenAPI", document)]
+    pop, push = stack.pop, stack.append
     while stack:
-        where, kind, node = stack.pop()
-        if not isinstance(node, dict):
-            continue
+        where, kind, node = pop()
         if isinstance(node.get("$ref"), str) and kind != "PathItem":
             yield where, "Reference", node
             continue
         yield where, kind, node
+        children: list[tuple[str, str, Any]] = []
         if kind == "Callback":
-            children = [(jp.join(where, expr), "PathItem", item) for expr, item in node.items()
-                        if not expr.startswith("x-")]
+            children = [(_child(where, expr), "PathItem", item) for expr, item in node.items()
+                        if not expr.startswith("x-") and isinstance(item, dict)]
         else:
-            children = []
-            for key, (child_kind, shape) in _CHILDREN.get(kind, {}).items():
+            for key, suffix, child_kind, shape in _PLAN.get(kind, ()):
                 value = node.get(key)
                 if value is None:  # most child keys are absent: no pointer to build
                     continue
-                base = jp.join(where, key)
+                base = where + suffix
                 if shape == "one":
-                    children.append((base, child_kind, value))
-                elif shape == "map" and isinstance(value, dict):
-                    children.extend((jp.join(base, k), child_kind, v) for k, v in value.items()
-                                    if not (kind != "Components" and key != "properties" and k.startswith("x-")))
-                elif shape == "list" and isinstance(value, list):
-                    children.extend((jp.join(base, i), child_kind, v) for i, v in enumerate(value))
-        stack.extend(reversed(children))
+                    if isinstance(value, dict):
+                        children.append((base, child_kind, value))
+                elif shape == "map":
+                    if isinstance(value, dict):
+                        named = kind == "Components" or key == "properties"  # names there may start with x-
+                        children.extend((_child(base, k), child_kind, v) for k, v in value.items()
+                                        if isinstance(v, dict) and (named or not k.startswith("x-")))
+                elif isinstance(value, list):
+                    children.extend((f"{base}/{i}", child_kind, v) for i, v in enumerate(value) if isinstance(v, dict))
+        for child in reversed(children):
+            push(child)
+
+
+def _child(base: str, token: str) -> str:
+    """`jp.join(base, token)` for one string token, inlined for the walk's hot loop."""
+    if "~" in token or "/" in token:
+        return f"{base}/{jp.escape(token)}"
+    return f"{base}/{token}"
 
 
 def unknown_fields(kind: str, node: dict[str, Any]) -> list[str]:

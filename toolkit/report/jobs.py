@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..catalog import load_catalog
 from ..errors import CatalogError
@@ -22,6 +22,10 @@ from .cache import ResultCache
 from .meter import Meter
 from .outcome import attempt
 from .parsed import open_spec
+
+if TYPE_CHECKING:
+    from ..structure import StructureCheck
+
 
 @dataclass(frozen=True)
 class WorkspaceConfig:
@@ -124,18 +128,18 @@ def spec_facts(spec: Spec) -> dict[str, Any]:
     }
 
 
-def _validation(spec: Spec) -> dict[str, Any]:
+def _validation(spec: Spec, structure: StructureCheck) -> dict[str, Any]:
     from ..validate import validate
 
-    return validate(spec).to_dict()
+    return validate(spec, structure=structure).to_dict()
 
 
-def _apim(spec: Spec, prepared_file: Path) -> dict[str, Any]:
+def _apim(spec: Spec, prepared_file: Path, structure: StructureCheck | None) -> dict[str, Any]:
     """APIM readiness: lint of the file as published, then `prepare` (downgrade + fixes) and its size."""
     from ..apim import lint, prepare
     from ..apim.rules import MAX_INLINE_BYTES
 
-    as_published = [as_dict(f) for f in lint(spec.document)]
+    as_published = [as_dict(f) for f in lint(spec.document, structure=structure)]
     prepared = prepare(spec)
     prepared_file.parent.mkdir(parents=True, exist_ok=True)
     prepared_file.write_text(prepared.minified, encoding="utf-8")
@@ -175,10 +179,13 @@ def version_job(config: WorkspaceConfig, entry_id: str, prepared_file: str, apim
     if spec is not None:
         with meter.stage("validate"):
             result["facts"] = attempt("load", entry_id, lambda: spec_facts(spec), errors)
-            result["validation"] = attempt("validate", entry_id, lambda: _validation(spec), errors)
+            from ..structure import check_structure
+
+            structure = check_structure(spec.document, spec.is_31)  # read by validate and by the APIM lint
+            result["validation"] = attempt("validate", entry_id, lambda: _validation(spec, structure), errors)
         if apim:
             with meter.stage("apim"):
-                result["apim"] = attempt("apim", entry_id, lambda: _apim(spec, target), errors)
+                result["apim"] = attempt("apim", entry_id, lambda: _apim(spec, target, structure), errors)
     if key and not errors:
         cache.put("version", key, result)
         if apim:
