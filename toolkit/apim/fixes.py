@@ -36,21 +36,39 @@ INLINED_GROUPS = ("parameters", "responses", "requestBodies", "headers", "exampl
 
 @dataclass
 class PrepareContext:
+    """The document the fixes work on, the changes they record, and one walk of it that they share.
+
+    Every fix records each change it makes, so a walk stays true until the next change: the fixes that find
+    nothing to do (most of them, on most documents) reuse the last walk instead of walking the whole document
+    again. A fix that changes the document while it iterates a walk keeps reading that same list, as it would
+    with its own `list(walk(...))`.
+    """
+
     document: dict[str, Any]
     service_url: str | None = None
     api_version_as: str = "query"
     catalog: Catalog | None = None
     changes: list[Change] = field(default_factory=list)
     current: str = ""
+    _walked: list[tuple[str, str, dict[str, Any]]] | None = field(default=None, init=False, repr=False)
 
     def change(self, pointer: str, message: str, kind: str = "exact") -> None:
+        self._walked = None  # the document changed: the next walk starts afresh
         self.changes.append(Change(f"fix-{self.current}", pointer, message, kind))
 
     def lose(self, pointer: str, message: str) -> None:
         self.change(pointer, message, "lossy")
 
+    def objects(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """`walk(document)`, shared by the fixes until one records a change."""
+        if self._walked is None:
+            self._walked = list(walk(self.document))
+        return self._walked
+
     def subject(self) -> LintSubject:
-        return LintSubject(self.document)
+        subject = LintSubject(self.document)
+        subject.objects = self.objects()  # the lint view reads the shared walk (it is a cached property)
+        return subject
 
     def operations(self) -> list[tuple[str, str, str, dict[str, Any]]]:
         return list(self.subject().operations())
@@ -89,7 +107,7 @@ def openapi_version(ctx: PrepareContext) -> None:
                        "schema keyword on a parameter or header moves into its schema when the schema lacks it. "
                        "Schemas were already handled by the downgrade (`unknown-keyword`).")
 def invalid_fields(ctx: PrepareContext) -> None:
-    for where, kind, node in list(walk(ctx.document)):
+    for where, kind, node in ctx.objects():
         if kind in ("Schema", "Reference"):
             continue
         for key in unknown_fields(kind, node):
@@ -135,7 +153,7 @@ def inline_components(ctx: PrepareContext) -> None:
                          "externalDocs, operation callbacks, response links, TRACE operations, path/operation "
                          "servers, allowEmptyValue/allowReserved, style/explode on path and header parameters.")
 def drop_unsupported(ctx: PrepareContext) -> None:
-    for where, kind, node in list(walk(ctx.document)):
+    for where, kind, node in ctx.objects():
         fields = unsupported_fields(kind, node) + [k for k in ("servers",) if k in node and kind in
                                                    ("PathItem", "Operation")]
         for key in fields:
@@ -146,7 +164,7 @@ def drop_unsupported(ctx: PrepareContext) -> None:
 @fix("cookie-parameters", "Cookie parameters are removed (APIM does not support them; check cookies in a "
                           "policy), each a listed loss.")
 def cookie_parameters(ctx: PrepareContext) -> None:
-    for where, kind, node in list(walk(ctx.document)):
+    for where, kind, node in ctx.objects():
         if kind not in ("PathItem", "Operation") or not isinstance(node.get("parameters"), list):
             continue
         for i in reversed(range(len(node["parameters"]))):
@@ -160,7 +178,7 @@ def cookie_parameters(ctx: PrepareContext) -> None:
 @fix("media-type-examples", "Media-type, parameter and header `examples` maps become a single `example` (the "
                             "first value), which is what APIM uses (M47).")
 def media_type_examples(ctx: PrepareContext) -> None:
-    for where, kind, node in walk(ctx.document):
+    for where, kind, node in ctx.objects():
         if kind not in ("MediaType", "Parameter", "Header") or "examples" not in node:
             continue
         examples = node.pop("examples")
@@ -187,7 +205,7 @@ def get_head_body(ctx: PrepareContext) -> None:
                               "nothing) is removed; on arrays and objects it stays, with the lint warning.")
 def query_parameter_style(ctx: PrepareContext) -> None:
     subject = ctx.subject()
-    for where, kind, node in walk(ctx.document):
+    for where, kind, node in ctx.objects():
         if kind != "Parameter" or node.get("in") != "query" or not ({"style", "explode"} & set(node)):
             continue
         schema = subject.deref(node.get("schema"))
@@ -200,7 +218,7 @@ def query_parameter_style(ctx: PrepareContext) -> None:
 @fix("path-parameter-required", "A path parameter without `required: true` gets it (OAS 3.0 requires it; the "
                                 "value is always present in the URL, so nothing changes on the wire).")
 def path_parameter_required(ctx: PrepareContext) -> None:
-    for where, kind, node in walk(ctx.document):
+    for where, kind, node in ctx.objects():
         if kind == "Parameter" and node.get("in") == "path" and node.get("required") is not True:
             was = node.get("required")
             node["required"] = True
@@ -453,7 +471,7 @@ def servers(ctx: PrepareContext) -> None:
 def api_version(ctx: PrepareContext) -> None:
     if ctx.api_version_as != "query":
         return
-    for where, kind, node in walk(ctx.document):
+    for where, kind, node in ctx.objects():
         if kind == "Parameter" and node.get("in") == "query" and node.get("name") == "api-version" \
                 and node.get("required") is True:
             node["required"] = False
@@ -485,7 +503,7 @@ def preview_headers(ctx: PrepareContext) -> None:
                          "x-servers): APIM's own exports drop them on operations, the root and security schemes "
                          "(rule 11) but keep them inside schemas (x-ms-enum, x-ms-discriminator-value...).")
 def strip_extensions(ctx: PrepareContext) -> None:
-    for where, kind, node in list(walk(ctx.document)):
+    for where, kind, node in ctx.objects():
         if kind in ("Schema", "Reference"):
             continue
         for key in [k for k in node if k.startswith("x-") and k not in KEPT_EXTENSIONS]:
