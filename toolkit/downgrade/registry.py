@@ -26,6 +26,7 @@ class Context:
     current: str = ""
     created: set[int] = field(default_factory=set, repr=False)
     _schemas: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
+    _webhooks_dropped: bool = field(default=False, repr=False)  # whether `_schemas` no longer holds webhook schemas
     _keywords: set[str] | None = field(default=None, repr=False)
     _refs: list[tuple[str, dict[str, Any]]] | None = field(default=None, repr=False)
 
@@ -34,12 +35,15 @@ class Context:
         schemas in place, never their positions)."""
         if self._schemas is None:
             self._schemas = list(iter_schemas(self.document))
-        if "webhooks" not in self.document:  # moved to x-webhooks: no longer schemas of the 3.0 document
+            self._webhooks_dropped = False
+        if "webhooks" not in self.document and not self._webhooks_dropped:
+            # moved to x-webhooks: no longer schemas of the 3.0 document (filtered once, not on every call)
             self._schemas = [(w, s) for w, s in self._schemas if not w.startswith("#/webhooks/")]
+            self._webhooks_dropped = True
         return self._schemas
 
     def share_schemas(self, visited: list[tuple[str, dict[str, Any]]]) -> None:
-        self._schemas = visited
+        self._schemas, self._webhooks_dropped = visited, False
 
     def refs(self) -> list[tuple[str, dict[str, Any]]]:
         """Every `$ref` holder after the prepass (which is the only stage that moves or rewrites references)."""
