@@ -21,6 +21,7 @@ from ..errors import AoaiSpecError
 from ..findings import Finding, count_by_level
 from ..load import RawFile
 from ..model import Spec
+from ..structure import StructureCheck, check_structure
 from .file_rules import oas30_findings
 from .fixes import FIXES, PrepareContext
 from .importing import ImportPlan, import_plan
@@ -105,9 +106,10 @@ def prepare(spec: Spec, *, service_url: str | None = None, api_version_as: str =
     changes = _file_changes(spec, len(minified.encode("utf-8"))) + converted.changes + ctx.changes
     # the output is judged as the file prepare writes: minified UTF-8 JSON, no byte-order mark, no external refs
     output_file = RawFile(size_bytes=len(minified.encode("utf-8")))
-    findings = failed + lint(ctx.document, catalog=catalog, tier=tier, raw=output_file)
+    structure = check_structure(ctx.document, is_31=False)  # one OAS 3.0 pass: lint's `oas-schema` and the validator
+    findings = failed + lint(ctx.document, catalog=catalog, tier=tier, raw=output_file, structure=structure)
     if validate:
-        findings += validator_findings(ctx.document)
+        findings += validator_findings(ctx.document, structure=structure)
     plan = import_plan(ctx.document, output_name=output_name, inline=len(minified.encode("utf-8")) <= MAX_INLINE_BYTES,
                        service_url=service_url, api_path=api_path, version_set=version_set,
                        api_version_as=api_version_as)
@@ -134,10 +136,12 @@ def _file_changes(spec: Spec, minified_bytes: int) -> list[Change]:
     return changes
 
 
-def validator_findings(document: dict[str, Any], limit: int = 50) -> list[Finding]:
-    """openapi-spec-validator's OAS 3.0 verdicts on the output: every one is an `output-invalid` error finding."""
+def validator_findings(document: dict[str, Any], limit: int = 50, *,
+                       structure: StructureCheck | None = None) -> list[Finding]:
+    """openapi-spec-validator's OAS 3.0 verdicts on the output: every one is an `output-invalid` error finding.
+    `structure` is the output's OAS 3.0 pass when the caller already ran it."""
     try:
-        found = oas30_findings(document)
+        found = oas30_findings(document, structure)
     except Exception as exc:  # noqa: BLE001 - the check gives up on some documents (deep reference cycles)
         return [Finding("output-invalid", "warning", "#", f"openapi-spec-validator could not check the output "
                                                           f"({type(exc).__name__})")]
