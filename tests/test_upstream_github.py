@@ -153,3 +153,27 @@ def test_ref_files_stay_inside_the_spec_folder() -> None:
             names.relative_file(hostile, "", "x")
     assert names.version_folder("2025-04-01-preview", "x") == "2025-04-01-preview"
     assert names.commit_sha("0" * 40, "x") == "0" * 40
+
+
+def test_the_capped_read_refuses_an_announced_or_streamed_excess_and_reports_progress() -> None:
+    """`read_capped`, the one capped-read helper (store downloads and this client): an announced length over the
+    limit is refused before a byte is read; a stream is refused at the first chunk past the limit; under it, the
+    body comes back whole, with the running count after each chunk."""
+    from toolkit.load import BodyTooLarge, read_capped
+
+    read: list[int] = []
+
+    def chunks(sizes: list[int]):
+        for size in sizes:
+            read.append(size)
+            yield b"x" * size
+
+    with pytest.raises(BodyTooLarge) as announced:
+        read_capped(chunks([4]), 10, announced=11)
+    assert (announced.value.size, announced.value.announced, read) == (11, True, [])
+    with pytest.raises(BodyTooLarge) as streamed:
+        read_capped(chunks([4, 4, 4, 4]), 10)
+    assert (streamed.value.size, streamed.value.announced, read) == (12, False, [4, 4, 4])
+    seen: list[int] = []
+    assert read_capped(chunks([3, 7]), 10, announced=10, progress=seen.append) == b"x" * 10
+    assert seen == [3, 10]

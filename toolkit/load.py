@@ -24,7 +24,7 @@ import tempfile
 import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import urljoin, urlparse
 
 import yaml
@@ -845,6 +845,35 @@ def write_atomic(path: Path, data: bytes | str, *, durable: bool = False) -> Non
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise OutputError(path, str(exc.strerror or exc)) from None
+
+
+class BodyTooLarge(Exception):
+    """A streamed body passed its byte limit: `size` bytes were announced (`announced`) or have arrived."""
+
+    def __init__(self, size: int, announced: bool) -> None:
+        super().__init__(f"{size:,} bytes")
+        self.size, self.announced = size, announced
+
+
+def read_capped(chunks: Iterable[bytes], limit: int, *, announced: int | None = None,
+                progress: Callable[[int], None] | None = None) -> bytes:
+    """A streamed body (an HTTP download) in full, given up as soon as its announced length or what has arrived
+    passes `limit` bytes, so no server makes us hold more than that. `progress(received)` follows each chunk.
+
+    The one capped-read helper of the project (store downloads, the GitHub client): each caller turns
+    `BodyTooLarge` into its own error."""
+    if announced is not None and announced > limit:
+        raise BodyTooLarge(announced, announced=True)
+    parts: list[bytes] = []
+    received = 0
+    for chunk in chunks:
+        received += len(chunk)
+        if received > limit:
+            raise BodyTooLarge(received, announced=False)
+        parts.append(chunk)
+        if progress is not None:
+            progress(received)
+    return b"".join(parts)
 
 
 def _file_mode(path: Path) -> int:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # imported where used: httpx costs ~0.1 s at start-up and mos
 
 from .catalog import Attachment, CatalogEntry
 from .errors import FetchError, IntegrityError, OutputError, StoreError
-from .load import write_atomic
+from .load import BodyTooLarge, read_capped, write_atomic
 
 MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
 Progress = Callable[[str, int, int | None], None]  # (label, bytes so far, total or None)
@@ -201,15 +201,12 @@ class Store:
                         if response.status_code != 200:
                             raise StoreError(f"{label}: {url} answered HTTP {response.status_code}")
                         total = int(response.headers.get("content-length") or 0) or None
-                        chunks, done = [], 0
-                        for chunk in response.iter_bytes():
-                            done += len(chunk)
-                            if done > MAX_DOWNLOAD_BYTES:
-                                raise StoreError(f"{label}: {url} is larger than {MAX_DOWNLOAD_BYTES:,} bytes")
-                            chunks.append(chunk)
-                            if progress:
-                                progress(label, done, total)
-                        return b"".join(chunks)
+                        try:
+                            return read_capped(response.iter_bytes(), MAX_DOWNLOAD_BYTES, announced=total,
+                                               progress=(lambda done: progress(label, done, total)) if progress
+                                               else None)
+                        except BodyTooLarge:
+                            raise StoreError(f"{label}: {url} is larger than {MAX_DOWNLOAD_BYTES:,} bytes") from None
                 except (httpx.TransportError, FetchError) as exc:
                     last = exc
                     time.sleep(min(0.2 * 2**attempt, 2.0))

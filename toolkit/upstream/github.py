@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import quote, urlsplit
 
 from ..errors import RateLimited, UpstreamError
+from ..load import BodyTooLarge, read_capped
 from . import names
 
 if TYPE_CHECKING:
@@ -196,15 +197,13 @@ def _number(text: str) -> float:
 
 def _read_capped(response: httpx.Response, url: str, limit: int) -> bytes:
     declared = response.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise UpstreamError(f"{url}: {int(declared):,} bytes, over the {limit:,}-byte limit")
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise UpstreamError(f"{url}: more than {limit:,} bytes, over the limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        return read_capped(response.iter_bytes(), limit,
+                           announced=int(declared) if declared and declared.isdigit() else None)
+    except BodyTooLarge as exc:
+        if exc.announced:
+            raise UpstreamError(f"{url}: {exc.size:,} bytes, over the {limit:,}-byte limit") from None
+        raise UpstreamError(f"{url}: more than {limit:,} bytes, over the limit") from None
 
 
 def _transport_reason(exc: Exception) -> str:
