@@ -3,8 +3,8 @@ as many distinct faults and locations as it can.
 
 Why a subset: the coverage phase enumerates every case the schema defines and ignores max-examples (607 cases for
 2024-10-21 chat alone, 87,621 requests on OpenAI's spec), so run whole it takes any budget and leaves fuzzing
-nothing. Here its cases are enumerated (no request is sent for that), then taken in this order until the
-operation's share is spent: positive cases first (valid variants a server must accept; up to a third), then one negative
+nothing. Here its cases are enumerated (no request is sent for that, and only as far as the share reads, see
+`Selection`), then taken in this order until the operation's share is spent: positive cases first (valid variants a server must accept; up to a third), then one negative
 case per schema location and scenario, the scenarios the Azure boundary probes do not already test first
 (missing required properties, wrong types, malformed content types, missing bodies), round-robin over locations.
 Left out: undeclared methods (the `method_not_allowed` probes test them on every path, accepting Azure's 404 as
