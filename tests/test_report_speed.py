@@ -47,7 +47,8 @@ def test_jobs_run_costliest_first_and_after_the_jobs_they_need(tmp_path: Path, w
     if workers == 1:
         assert order == ["b", "a", "pair", "lonely", "small"]
     else:
-        assert order[:2] == ["b", "a"] and len({r["pid"] for r in done.values()}) >= 1
+        # the two costliest ready jobs take the two workers first; they run at once, so either may log first
+        assert set(order[:2]) == {"b", "a"} and len({r["pid"] for r in done.values()}) >= 1
 
 
 def test_a_spec_is_parsed_once_per_build_whoever_opens_it(monkeypatch) -> None:

@@ -338,4 +338,3 @@ def check_structure(document: dict[str, Any], is_31: bool) -> StructureCheck:
     except Exception as exc:  # noqa: BLE001 - kept for the readers: each reports a stop in its own way
         return StructureCheck(is_31, tuple(found), exc)
     return StructureCheck(is_31, tuple(found))
-

@@ -4,9 +4,10 @@ as many distinct faults and locations as it can.
 Why a subset: the coverage phase enumerates every case the schema defines and ignores max-examples (607 cases for
 2024-10-21 chat alone, 87,621 requests on OpenAI's spec), so run whole it takes any budget and leaves fuzzing
 nothing. Here its cases are enumerated (no request is sent for that, and only as far as the share reads, see
-`Selection`), then taken in this order until the operation's share is spent: positive cases first (valid variants a server must accept; up to a third), then one negative
-case per schema location and scenario, the scenarios the Azure boundary probes do not already test first
-(missing required properties, wrong types, malformed content types, missing bodies), round-robin over locations.
+`Selection`), then taken in this order until the operation's share is spent: positive cases first (valid variants
+a server must accept; up to a third), then one negative case per schema location and scenario, the scenarios the
+Azure boundary probes do not already test first (missing required properties, wrong types, malformed content
+types, missing bodies), round-robin over locations.
 Left out: undeclared methods (the `method_not_allowed` probes test them on every path, accepting Azure's 404 as
 well as 405) and faults in the parameters the run pins (`api-version`, `deployment-id`: pinning would undo them).
 """
@@ -58,8 +59,8 @@ class Selection:
         return self._order()[:count]
 
     def _settled(self, count: int) -> bool:
-        """Whether more cases could still change the first `count`: not once there are enough positive cases to
-        lead, and enough fault groups for the first round after them (a later group only joins at its end)."""
+        """Whether the first `count` cases are final: they are once enough positive cases lead them and enough
+        fault groups fill the first round after those (a group found later only joins at the end of that round)."""
         if len(self.positive) < min(count, self.first):
             return False
         return count <= self.first or self._open_groups >= count - self.first
