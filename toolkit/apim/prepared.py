@@ -103,14 +103,15 @@ def prepare(spec: Spec, *, service_url: str | None = None, api_version_as: str =
             failed.append(Finding(f"fix-{step.id}", "error", "#",
                                   f"skipped on a malformed document ({type(exc).__name__}: {exc})"[:200]))
     minified = json.dumps(ctx.document, ensure_ascii=False, separators=(",", ":"))
-    changes = _file_changes(spec, len(minified.encode("utf-8"))) + converted.changes + ctx.changes
+    size = len(minified.encode("utf-8"))
+    changes = _file_changes(spec, size) + converted.changes + ctx.changes
     # the output is judged as the file prepare writes: minified UTF-8 JSON, no byte-order mark, no external refs
-    output_file = RawFile(size_bytes=len(minified.encode("utf-8")))
+    output_file = RawFile(size_bytes=size)
     structure = check_structure(ctx.document, is_31=False)  # one OAS 3.0 pass: lint's `oas-schema` and the validator
     findings = failed + lint(ctx.document, catalog=catalog, tier=tier, raw=output_file, structure=structure)
     if validate:
         findings += validator_findings(ctx.document, structure=structure)
-    plan = import_plan(ctx.document, output_name=output_name, inline=len(minified.encode("utf-8")) <= MAX_INLINE_BYTES,
+    plan = import_plan(ctx.document, output_name=output_name, inline=size <= MAX_INLINE_BYTES,
                        service_url=service_url, api_path=api_path, version_set=version_set,
                        api_version_as=api_version_as)
     return PreparedApi(document=ctx.document, minified=minified, findings=findings, changes=changes, plan=plan)

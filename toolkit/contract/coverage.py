@@ -58,6 +58,13 @@ class Selection:
             self._scan()
         return self._order()[:count]
 
+    def __getitem__(self, index: int) -> Any:
+        """The case at `index` of the order (IndexError past its end): how `stages.round_robin` reads it."""
+        cases = self.head(index + 1)
+        if index >= len(cases):
+            raise IndexError(index)
+        return cases[index]
+
     def _settled(self, count: int) -> bool:
         """Whether the first `count` cases are final: they are once enough positive cases lead them and enough
         fault groups fill the first round after those (a group found later only joins at the end of that round)."""

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Iterator, TypeVar
+from itertools import islice
+from typing import Any, Iterator, Mapping, Protocol, TypeVar
 
 from . import coverage
 from .executor import Executor, request_body
@@ -27,13 +28,26 @@ SHARES = {"azure": 0.40, "coverage": 0.20}
 UNLIMITED_COVERAGE = 10_000  # cases per operation when the run has no budget: the whole coverage phase
 ENGINE_PHASES = ("examples", "fuzzing", "stateful")
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
-def round_robin(queues: dict[str, list[T]]) -> Iterator[tuple[str, T]]:
-    """One item of each operation in turn, then the next round: no operation waits for another's whole queue."""
+class Queue(Protocol[T_co]):
+    """What `round_robin` reads: items by position, IndexError past the end (a list, or a lazy queue)."""
+
+    def __getitem__(self, index: int) -> T_co: ...
+
+
+def round_robin(queues: Mapping[str, Queue[T]]) -> Iterator[tuple[str, T]]:
+    """One item of each operation in turn, then the next round: no operation waits for another's whole queue. A
+    lazy queue (`coverage.Selection`) is read only as deep as the rounds taken reach."""
     depth = 0
     while True:
-        row = [(label, items[depth]) for label, items in queues.items() if depth < len(items)]
+        row = []
+        for label, items in queues.items():
+            try:
+                row.append((label, items[depth]))
+            except IndexError:
+                continue
         if not row:
             return
         yield from row
@@ -87,14 +101,7 @@ def run_coverage(executor: Executor, ledger: Ledger, schema: Any, limit: int | N
     operations = [result.ok() for result in schema.get_all_operations()]
     per_operation = UNLIMITED_COVERAGE if limit is None else limit
     selections = {op.label: coverage.Selection(schema, op, per_operation) for op in operations}
-    order: list[tuple[str, Any]] = []
-    depth = 0  # round-robin, as `round_robin`, reading each operation's cases only as deep as the share reaches
-    while limit is None or len(order) < limit:
-        row = [(label, cases[depth]) for label, s in selections.items() if len(cases := s.head(depth + 1)) > depth]
-        if not row:
-            break
-        order += row
-        depth += 1
+    order = list(islice(round_robin(selections), limit))  # each operation's cases read only as deep as the share
     _spend(executor, ledger, "coverage", order, limit, lambda case: executor.send_case(case, "coverage"))
 
 
